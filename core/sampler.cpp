@@ -1,0 +1,56 @@
+#include "sampler.h"
+
+#include <sstream>
+
+#include "error.h"
+#include "samplers/ddim_sampler.h"
+#include "samplers/ddpm_sampler.h"
+#include "samplers/dpm_solver_pp_sampler.h"
+#include "samplers/euler_ancestral_sampler.h"
+#include "samplers/euler_sampler.h"
+#include "samplers/heun_sampler.h"
+
+namespace emergence {
+
+std::vector<std::string> sampler_names() {
+  return {"ddpm", "ddim", "euler", "euler_a", "heun", "dpmpp_2m"};
+}
+
+void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
+  validate_selection(s.selection, s.steps, num_train_timesteps);
+  if (!(s.eta >= 0.0 && s.eta <= 1.0)) {
+    std::ostringstream m;
+    m << "eta must be in [0, 1] (got " << s.eta << ")";
+    throw Error(m.str());
+  }
+  if (!(s.clip_sample_range > 0.0)) {
+    throw Error("clip_sample_range must be > 0");
+  }
+}
+
+std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
+                                      const SamplerSettings& settings) {
+  validate_settings(settings, schedule.num_train_timesteps());
+  const std::string& n = settings.name;
+  if (n == "ddpm") {
+    return std::make_unique<DdpmSampler>(schedule, settings);
+  }
+  if (n == "ddim") {
+    return std::make_unique<DdimSampler>(schedule, settings);
+  }
+  if (n == "euler") {
+    return std::make_unique<EulerSampler>(schedule, settings);
+  }
+  if (n == "euler_a") {
+    return std::make_unique<EulerAncestralSampler>(schedule, settings);
+  }
+  if (n == "heun") {
+    return std::make_unique<HeunSampler>(schedule, settings);
+  }
+  if (n == "dpmpp_2m") {
+    return std::make_unique<DpmSolverPPSampler>(schedule, settings);
+  }
+  throw Error("unknown sampler '" + n + "' (expected ddpm, ddim, euler, euler_a, heun or dpmpp_2m)");
+}
+
+}  // namespace emergence

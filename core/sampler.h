@@ -1,0 +1,72 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "noise_schedule.h"
+#include "noise_source.h"
+#include "prediction.h"
+#include "timestep_spacing.h"
+
+namespace emergence {
+
+// Everything that picks and parameterises a sampler, independent of the network.
+struct SamplerSettings {
+  std::string name = "ddim";  // see sampler_names()
+  int steps = 50;
+  StepSelection selection;
+  PredictionType prediction = PredictionType::Epsilon;
+  double eta = 0.0;                // DDIM: 0 = deterministic, 1 = DDPM-like noise
+  bool clip_sample = false;        // clamp x̂0 to ±clip_sample_range (DDPM, DDIM, Heun)
+  double clip_sample_range = 1.0;
+  bool set_alpha_to_one = true;    // DDIM: ᾱ after the last step is 1 rather than ᾱ_0
+};
+
+// The sampler's own settings check: names the parameter and its allowed range.
+void validate_settings(const SamplerSettings& settings, int num_train_timesteps);
+
+// What one sampler step produced: the next latent and the predictions it was built from.
+struct StepResult {
+  torch::Tensor prev_sample;  // next latent, in the sampler's own scale
+  torch::Tensor pred_x0;      // x̂0, the model's current guess of the clean image
+  torch::Tensor pred_eps;     // ε̂, the noise it believes is in the latent
+};
+
+// A diffusion sampler (a diffusers "scheduler"): it turns model outputs into the next latent.
+// It never sees the network; the sampling loop hands it the output of a denoise callback.
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+
+  virtual std::string name() const = 0;
+  // Timestep handed to the model at each call (Heun calls twice per step).
+  const std::vector<double>& timesteps() const { return timesteps_; }
+  int num_calls() const { return static_cast<int>(timesteps_.size()); }
+  // σ of the latent before call i and, at [num_calls()], after the last call.
+  const std::vector<double>& state_sigmas() const { return state_sigmas_; }
+  // True when the latent is x0 + σε (Euler, Heun); false when it is √ᾱ·x0 + √(1-ᾱ)·ε.
+  virtual bool variance_exploding() const { return false; }
+  virtual bool stochastic() const { return false; }
+
+  // The initial latent is N(0,1) noise times this.
+  virtual double init_noise_sigma() const { return 1.0; }
+  // What the network sees at call i (diffusers `scale_model_input`).
+  virtual torch::Tensor scale_model_input(const torch::Tensor& x, int i) const { return x; }
+  // One update from the model output at call i.
+  virtual StepResult step(const torch::Tensor& model_output, int i, const torch::Tensor& x,
+                          NoiseSource& noise) = 0;
+
+ protected:
+  std::vector<double> timesteps_;
+  std::vector<double> state_sigmas_;
+};
+
+std::vector<std::string> sampler_names();
+// Builds a sampler with its timesteps already set; throws Error on bad settings.
+std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
+                                      const SamplerSettings& settings);
+
+}  // namespace emergence

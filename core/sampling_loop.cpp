@@ -1,0 +1,98 @@
+#include "sampling_loop.h"
+
+#include <cmath>
+#include <sstream>
+
+#include <c10/core/InferenceMode.h>
+
+#include "error.h"
+
+namespace emergence {
+namespace {
+
+// The latent in variance-preserving scale: a VE latent x0 + σε divided by √(σ²+1).
+torch::Tensor to_vp(const Sampler& sampler, const torch::Tensor& x, double sigma) {
+  if (!sampler.variance_exploding()) {
+    return x;
+  }
+  return x / static_cast<float>(std::sqrt(sigma * sigma + 1.0));
+}
+
+}  // namespace
+
+SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
+                            const SamplingRequest& request) {
+  c10::InferenceMode inference;
+  if (!request.initial_noise.defined() || request.initial_noise.dim() != 4) {
+    throw Error("initial noise must be a [batch, channels, height, width] tensor");
+  }
+  if (sampler.stochastic() && request.noise == nullptr) {
+    throw Error("sampler '" + sampler.name() + "' is stochastic and needs a noise source");
+  }
+  NoiseSource* noise = request.noise;
+  SeededNoise unused_noise(0);
+  if (noise == nullptr) {
+    noise = &unused_noise;
+  }
+
+  const int total = sampler.num_calls();
+  const auto& sigmas = sampler.state_sigmas();
+  torch::Tensor x = request.initial_noise.to(torch::kFloat32) *
+                    static_cast<float>(sampler.init_noise_sigma());
+  torch::Tensor x_vp = to_vp(sampler, x, sigmas[0]);
+
+  if (request.observer != nullptr) {
+    StepFrame frame;
+    frame.index = 0;
+    frame.total = total;
+    frame.timestep = sampler.timesteps().front();
+    frame.sigma = sigmas[0];
+    frame.x_t = x_vp;
+    frame.x0 = torch::zeros_like(x);
+    frame.eps = x_vp;
+    frame.delta = torch::zeros_like(x);
+    request.observer->on_frame(frame);
+  }
+
+  SamplingResult result;
+  for (int i = 0; i < total; ++i) {
+    if (request.cancel != nullptr && request.cancel->load(std::memory_order_relaxed)) {
+      result.outcome = SamplingOutcome::Cancelled;
+      break;
+    }
+    const double t = sampler.timesteps()[i];
+    const torch::Tensor model_input = sampler.scale_model_input(x, i);
+    const torch::Tensor output = denoise(model_input, t, request.conditioning);
+    if (!output.defined() || output.sizes() != x.sizes()) {
+      throw Error("the model returned a tensor of the wrong shape at step " +
+                  std::to_string(i + 1));
+    }
+    if (!torch::isfinite(output).all().item<bool>()) {
+      std::ostringstream m;
+      m << "the model output became NaN or infinite at step " << i + 1 << " of " << total
+        << " (timestep " << t << ")";
+      throw Error(m.str());
+    }
+    StepResult r = sampler.step(output, i, x, *noise);
+    x = r.prev_sample;
+    result.calls_done = i + 1;
+    if (request.observer != nullptr) {
+      torch::Tensor next_vp = to_vp(sampler, x, sigmas[i + 1]);
+      StepFrame frame;
+      frame.index = i + 1;
+      frame.total = total;
+      frame.timestep = t;
+      frame.sigma = sigmas[i + 1];
+      frame.x_t = next_vp;
+      frame.x0 = r.pred_x0;
+      frame.eps = r.pred_eps;
+      frame.delta = next_vp - x_vp;
+      request.observer->on_frame(frame);
+      x_vp = next_vp;
+    }
+  }
+  result.latent = x;
+  return result;
+}
+
+}  // namespace emergence

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include <torch/types.h>
+
+#include "noise_source.h"
+#include "sampler.h"
+
+namespace emergence {
+
+// What the denoiser is asked for besides the latent: a class and a classifier-free guidance scale
+// (Ho & Salimans 2022). class_label < 0 means unconditional.
+struct Conditioning {
+  int64_t class_label = -1;
+  double guidance_scale = 1.0;
+};
+
+// The network as a sampler sees it: the scaled latent and the timestep in, the raw model output
+// (ε, v or x0, per the model's prediction type) out.
+using DenoiseFn = std::function<torch::Tensor(const torch::Tensor& model_input, double timestep,
+                                              const Conditioning& conditioning)>;
+
+// One moment of a run, as every observer sees it. Tensors are [B,C,H,W] float32 and owned by the
+// frame. Frame 0 is the initial noise; frame k follows model call k.
+struct StepFrame {
+  int index = 0;
+  int total = 0;          // number of model calls in the run
+  double timestep = 0.0;  // timestep of the call that produced this frame (frame 0: the first)
+  double sigma = 0.0;     // noise level of x_t in x0 units, σ = √((1-ᾱ)/ᾱ)
+  torch::Tensor x_t;      // the noisy state, variance-preserving scale √ᾱ·x0 + √(1-ᾱ)·ε
+  torch::Tensor x0;       // x̂0, the model's guess of the clean image (zeros in frame 0)
+  torch::Tensor eps;      // ε̂, the predicted noise (the noise itself in frame 0)
+  torch::Tensor delta;    // this step's update of x_t (zeros in frame 0)
+};
+
+// Receives every frame of a run on the thread that runs it.
+class SamplingObserver {
+ public:
+  virtual ~SamplingObserver() = default;
+  virtual void on_frame(const StepFrame& frame) = 0;
+};
+
+struct SamplingRequest {
+  torch::Tensor initial_noise;       // N(0,1), [B,C,H,W]; scaled by init_noise_sigma here
+  Conditioning conditioning;
+  NoiseSource* noise = nullptr;      // required by stochastic samplers
+  SamplingObserver* observer = nullptr;
+  const std::atomic<bool>* cancel = nullptr;  // checked before every model call
+};
+
+// Cancelled is an outcome, not an error: the latent holds the last completed step.
+enum class SamplingOutcome { Completed, Cancelled };
+
+struct SamplingResult {
+  SamplingOutcome outcome = SamplingOutcome::Completed;
+  torch::Tensor latent;  // the raw final latent, before any clamping
+  int calls_done = 0;
+};
+
+// Runs the sampler's loop over a denoise callback. Throws Error when the model output turns
+// non-finite; frames already delivered stay valid.
+SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
+                            const SamplingRequest& request);
+
+}  // namespace emergence

@@ -1,0 +1,97 @@
+#include "scheduler_config.h"
+
+#include "error.h"
+#include "json_file.h"
+
+namespace emergence {
+namespace {
+
+struct ClassName {
+  const char* diffusers;
+  const char* ours;
+};
+
+constexpr ClassName kClasses[] = {
+    {"DDPMScheduler", "ddpm"},
+    {"DDIMScheduler", "ddim"},
+    {"EulerDiscreteScheduler", "euler"},
+    {"EulerAncestralDiscreteScheduler", "euler_a"},
+    {"HeunDiscreteScheduler", "heun"},
+    {"DPMSolverMultistepScheduler", "dpmpp_2m"},
+};
+
+template <typename T>
+T value_or(const nlohmann::json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return fallback;
+  }
+  try {
+    return it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(std::string("scheduler config key '") + key + "' has the wrong type");
+  }
+}
+
+}  // namespace
+
+std::string diffusers_class_for(const std::string& sampler_name) {
+  for (const auto& c : kClasses) {
+    if (sampler_name == c.ours) {
+      return c.diffusers;
+    }
+  }
+  return "DDIMScheduler";
+}
+
+SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) {
+    throw Error("scheduler config must be a JSON object");
+  }
+  SchedulerConfig c;
+  c.class_name = value_or<std::string>(j, "_class_name", "DDIMScheduler");
+  c.sampler.name = "ddim";
+  bool known = false;
+  for (const auto& k : kClasses) {
+    if (c.class_name == k.diffusers) {
+      c.sampler.name = k.ours;
+      known = true;
+    }
+  }
+  const bool alpha_indexed = !known || c.sampler.name == "ddim" || c.sampler.name == "ddpm";
+
+  c.training.num_train_timesteps = value_or<int>(j, "num_train_timesteps", 1000);
+  c.training.beta_schedule = parse_beta_schedule(value_or<std::string>(j, "beta_schedule", "linear"));
+  c.training.beta_start = value_or<double>(j, "beta_start", 0.0001);
+  c.training.beta_end = value_or<double>(j, "beta_end", 0.02);
+  if (j.contains("trained_betas") && !j["trained_betas"].is_null()) {
+    throw Error("scheduler configs with explicit trained_betas are not supported");
+  }
+
+  c.sampler.prediction = parse_prediction_type(value_or<std::string>(j, "prediction_type", "epsilon"));
+  c.sampler.selection.spacing =
+      parse_spacing(value_or<std::string>(j, "timestep_spacing", alpha_indexed ? "leading" : "linspace"));
+  if (value_or<bool>(j, "use_karras_sigmas", false)) {
+    c.sampler.selection.spacing = Spacing::Karras;
+  }
+  c.sampler.selection.steps_offset = value_or<int>(j, "steps_offset", 0);
+  // DDPM and DDIM clip x̂0 unless told otherwise; the σ samplers do not.
+  c.sampler.clip_sample = value_or<bool>(j, "clip_sample", alpha_indexed);
+  c.sampler.clip_sample_range = value_or<double>(j, "clip_sample_range", 1.0);
+  c.sampler.set_alpha_to_one = value_or<bool>(j, "set_alpha_to_one", true);
+  return c;
+}
+
+SchedulerConfig read_scheduler_config(const std::string& path) {
+  try {
+    return scheduler_config_from_json(read_json_file(path));
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(path, 0) == 0 || what.find(path) != std::string::npos) {
+      throw;
+    }
+    throw Error(path + ": " + what);
+  }
+}
+
+}  // namespace emergence

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs whatever Debian 12 packages are missing, then configures and builds Emergence (Release)
+# into ./build. Used by both README commands and by CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake ninja-build g++ ccache pkg-config
+  qt6-base-dev libtorch-dev libopencv-dev libgtest-dev nlohmann-json3-dev
+  libopenblas0-pthread  # without it libtorch falls back to reference BLAS, ~9x slower
+  xvfb xauth            # widget tests and screenshots under a virtual display
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
+# Torch-heavy translation units need ~1.5 GB each; two jobs fit any 2-core machine.
+cmake --build build --parallel "${EMERGENCE_JOBS:-2}"
