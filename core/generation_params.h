@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sampler.h"
+
+namespace emergence {
+
+// Everything that determines a generated image: with the same model these reproduce it bit for
+// bit. Travels with every export (PNG text chunk, JSON sidecar) and back via --from-json.
+struct GenerationParams {
+  std::string model_path;  // model folder; empty = the built-in model
+  std::string model_name;  // for display and metadata
+  std::string model_hash;  // first 12 hex digits of the weights' SHA-256, when known
+  std::string sampler = "ddim";
+  int steps = 50;
+  Spacing spacing = Spacing::Leading;  // the "schedule" of the GUI and --schedule
+  double shift = 1.0;
+  double karras_rho = 7.0;
+  double eta = 0.0;
+  uint64_t seed = 0;
+  int64_t class_label = -1;  // < 0: unconditional
+  double guidance_scale = 1.0;
+};
+
+nlohmann::json to_json(const GenerationParams& params);
+// Reads what to_json wrote; unknown keys are ignored, wrong types are an Error naming the key.
+GenerationParams generation_params_from_json(const nlohmann::json& json);
+// AUTOMATIC1111's one-line style: "Steps: 50, Sampler: ddim, Schedule: leading, Shift: 1, …".
+std::string to_parameters_line(const GenerationParams& params);
+
+}  // namespace emergence

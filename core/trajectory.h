@@ -1,0 +1,40 @@
+#pragma once
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "display_image.h"
+#include "generation_params.h"
+
+namespace emergence {
+
+// The four views of a step that the app shows and exports.
+enum class View { NoisyState = 0, CleanGuess = 1, Noise = 2, Update = 3 };  // x_t, x̂0, ε̂, Δ
+constexpr int kViewCount = 4;
+
+// One recorded step, display-ready and immutable once built.
+struct TrajectoryFrame {
+  int index = 0;  // 0 = the initial noise
+  int total = 0;  // model calls in the run
+  double timestep = 0.0;
+  double sigma = 0.0;  // noise level of x_t in x0 units
+  std::array<Image8, kViewCount> views;
+
+  const Image8& view(View v) const { return views[static_cast<int>(v)]; }
+};
+
+// A whole run: its parameters and every frame so far (shared, never copied per reader).
+struct Trajectory {
+  GenerationParams params;
+  std::vector<std::shared_ptr<const TrajectoryFrame>> frames;
+};
+
+}  // namespace emergence
+
+namespace emergence {
+struct StepFrame;
+// The display copy of a sampling frame (first batch item): x_t and x̂0 as images, ε̂ at ±2σ,
+// Δ scaled to its own peak.
+std::shared_ptr<const TrajectoryFrame> make_trajectory_frame(const StepFrame& frame);
+}  // namespace emergence
