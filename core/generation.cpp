@@ -1,0 +1,68 @@
+#include "generation.h"
+
+#include <sstream>
+
+#include "error.h"
+
+namespace emergence {
+
+SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationParams& p) {
+  SamplerSettings s = model.scheduler.sampler;
+  s.name = p.sampler;
+  s.steps = p.steps;
+  s.selection.spacing = p.spacing;
+  s.selection.shift = p.shift;
+  s.selection.karras_rho = p.karras_rho;
+  s.eta = p.eta;
+  if (p.spacing != Spacing::Leading) {
+    s.selection.steps_offset = 0;
+  }
+  return s;
+}
+
+torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed) {
+  SeededNoise noise(seed);
+  return noise.draw({1, model.channels, model.height, model.width});
+}
+
+SamplingResult generate(DiffusionModel& model, const GenerationRequest& request) {
+  const ModelInfo& info = model.info();
+  const GenerationParams& p = request.params;
+  if (p.class_label >= 0 && p.class_label >= static_cast<int64_t>(info.class_names.size())) {
+    std::ostringstream m;
+    if (info.class_names.empty()) {
+      m << "class " << p.class_label << " was asked for, but model '" << info.name
+        << "' has no classes";
+    } else {
+      m << "class must be in [0, " << info.class_names.size() - 1 << "] for model '" << info.name
+        << "' (got " << p.class_label << ")";
+    }
+    throw Error(m.str());
+  }
+  if (!(p.guidance_scale >= 0.0 && p.guidance_scale <= 30.0)) {
+    std::ostringstream m;
+    m << "guidance scale must be in [0, 30] (got " << p.guidance_scale << ")";
+    throw Error(m.str());
+  }
+  NoiseSchedule schedule(info.scheduler.training);
+  auto sampler = make_sampler(schedule, sampler_settings_for(info, p));
+
+  SeededNoise noise(p.seed);
+  torch::Tensor seeded = noise.draw({1, info.channels, info.height, info.width});
+  SamplingRequest run;
+  run.initial_noise = request.initial_noise.defined() ? request.initial_noise : seeded;
+  if (run.initial_noise.dim() != 4 || run.initial_noise.size(1) != info.channels) {
+    throw Error("initial noise must be [1, " + std::to_string(info.channels) + ", H, W]");
+  }
+  run.conditioning.class_label = p.class_label;
+  run.conditioning.guidance_scale = p.guidance_scale;
+  run.noise = &noise;
+  run.observer = request.observer;
+  run.cancel = request.cancel;
+  DenoiseFn denoise = [&model](const torch::Tensor& x, double t, const Conditioning& c) {
+    return model.denoise(x, t, c);
+  };
+  return run_sampling(*sampler, denoise, run);
+}
+
+}  // namespace emergence

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "diffusion_model.h"
+#include "generation_params.h"
+#include "sampler.h"
+#include "sampling_loop.h"
+
+namespace emergence {
+
+// The sampler settings a run uses: the model's scheduler defaults overridden by the params.
+SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationParams& params);
+
+// The seeded N(0,1) initial latent of a run: [1, C, H, W] from a CPU generator seeded with
+// params.seed, the same draw as torch.randn(generator=torch.Generator().manual_seed(seed)).
+torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed);
+
+struct GenerationRequest {
+  GenerationParams params;
+  torch::Tensor initial_noise;  // optional: replaces the seeded draw (e.g. --init-noise)
+  SamplingObserver* observer = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// One full run of a model: checks the params, builds the sampler, seeds the noise (the initial
+// latent is the generator's first draw, step noise the following ones) and samples.
+SamplingResult generate(DiffusionModel& model, const GenerationRequest& request);
+
+}  // namespace emergence
