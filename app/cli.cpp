@@ -4,6 +4,12 @@
 #include <iostream>
 #include <string>
 
+#include "app/bench_command.h"
+#include "app/bench_gui_command.h"
+#include "app/bench_spectrum_command.h"
+#include "app/dataset_command.h"
+#include "app/generate_command.h"
+#include "app/options.h"
 #include "core/error.h"
 
 namespace emergence::app {
@@ -12,6 +18,11 @@ namespace {
 constexpr const char* kUsage =
     "usage: emergence [COMMAND [OPTIONS]]\n"
     "  (no command)   open the main window\n"
+    "  generate       run a model headless and write a PNG (generate --help)\n"
+    "  dataset emoji  render the emoji training set (dataset emoji --help)\n"
+    "  bench gui      time the window: event-loop stall while sampling, scrub switch\n"
+    "  bench spectrum cost of the spectrum panel's analysis per step vs a UNet step\n"
+    "  bench unet     time UNet denoising steps (bench unet --help)\n"
     "  version        print the version\n"
     "  help           print this text\n";
 
@@ -23,6 +34,21 @@ int run_cli(int argc, char** argv) {
     if (command == "help" || command == "--help" || command == "-h") {
       std::cout << kUsage;
       return 0;
+    }
+    if (command == "bench" && argc > 2 && std::strcmp(argv[2], "gui") == 0) {
+      return run_bench_gui_command(argc, argv);
+    }
+    if (command == "bench" && argc > 2 && std::strcmp(argv[2], "spectrum") == 0) {
+      return run_bench_spectrum_command(argc, argv);
+    }
+    if (command == "bench" && argc > 2 && std::strcmp(argv[2], "unet") == 0) {
+      return run_bench_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "generate") {
+      return run_generate_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "dataset") {
+      return run_dataset_command(argc, argv);
     }
     if (command == "version" || command == "--version") {
       std::cout << "emergence " << EMERGENCE_VERSION << "\n";

@@ -2,7 +2,8 @@
 
 namespace emergence::app {
 
-// Runs one headless subcommand (generate, train, evaluate, export, bench, …); returns the exit code.
+// Runs one headless subcommand (generate, train, evaluate, export, bench, …); returns the exit
+// code.
 int run_cli(int argc, char** argv);
 
 }  // namespace emergence::app

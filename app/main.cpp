@@ -1,18 +1,143 @@
 // Emergence: with no arguments, the main window; with a subcommand, the headless front end.
+// Hidden window options take screenshots for the docs: --screenshot-running FILE --after-steps N
+// and --screenshot-scrubbed FILE --scrub-to K, with --model DIR, --steps S and --view 1…5.
 #include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTimer>
+#include <iostream>
 
 #include "app/cli.h"
+#include "ui/controls_panel.h"
 #include "ui/main_window.h"
+#include "ui/timeline_widget.h"
+
+namespace {
+
+// The shipped model: next to an installed binary, or in the source tree above a build folder.
+QString builtin_model_dir() {
+  const QDir exe(QCoreApplication::applicationDirPath());
+  const QStringList candidates = {
+      exe.filePath(QStringLiteral("../share/emergence/models/emoji")),
+      exe.filePath(QStringLiteral("../resources/models/emoji")),
+      exe.filePath(QStringLiteral("../../resources/models/emoji")),
+  };
+  for (const QString& candidate : candidates) {
+    if (QFileInfo(candidate).isDir()) {
+      return QDir::cleanPath(candidate);
+    }
+  }
+  return QDir::cleanPath(candidates.back());
+}
+
+struct ScreenshotPlan {
+  QString running_file;
+  int after_steps = 1;
+  QString scrubbed_file;
+  int scrub_to = 0;
+  QString model;
+  int steps = 0;
+  int view = 0;
+  bool wanted() const { return !running_file.isEmpty() || !scrubbed_file.isEmpty(); }
+};
+
+ScreenshotPlan parse_screenshot_plan(const QStringList& args) {
+  ScreenshotPlan plan;
+  for (int i = 1; i + 1 < args.size(); i += 2) {
+    const QString& key = args[i];
+    const QString& value = args[i + 1];
+    if (key == QLatin1String("--screenshot-running")) {
+      plan.running_file = value;
+    } else if (key == QLatin1String("--after-steps")) {
+      plan.after_steps = value.toInt();
+    } else if (key == QLatin1String("--screenshot-scrubbed")) {
+      plan.scrubbed_file = value;
+    } else if (key == QLatin1String("--scrub-to")) {
+      plan.scrub_to = value.toInt();
+    } else if (key == QLatin1String("--model")) {
+      plan.model = value;
+    } else if (key == QLatin1String("--steps")) {
+      plan.steps = value.toInt();
+    } else if (key == QLatin1String("--view")) {
+      plan.view = value.toInt();
+    }
+  }
+  return plan;
+}
+
+void save_grab(emergence::ui::MainWindow& window, const QString& file) {
+  const bool ok = window.grab().save(file);
+  std::cout << (ok ? "saved " : "could not save ") << file.toStdString() << "\n";
+}
+
+// Drives the real window through one run and grabs it mid-run and after scrubbing.
+void schedule_screenshots(emergence::ui::MainWindow& window, const ScreenshotPlan& plan) {
+  using emergence::ui::MainWindow;
+  auto started = std::make_shared<bool>(false);
+  QObject::connect(&window, &MainWindow::modelReady, &window, [&window, plan, started] {
+    const bool wanted_model =
+        plan.model.isEmpty() || QFileInfo(window.modelFolder()) == QFileInfo(plan.model);
+    if (*started || !wanted_model) {
+      return;
+    }
+    *started = true;
+    if (plan.steps > 0) {
+      window.controls()->stepsBox()->setValue(plan.steps);
+    }
+    if (plan.view >= 1) {
+      window.setView(emergence::ui::FrameView(plan.view - 1));
+    }
+    window.generate();
+  });
+  auto taken = std::make_shared<bool>(false);
+  QObject::connect(&window, &MainWindow::frameShown, &window, [&window, plan, taken](int frame) {
+    if (!plan.running_file.isEmpty() && !*taken && window.isRunning() &&
+        frame >= plan.after_steps) {
+      *taken = true;
+      save_grab(window, plan.running_file);
+    }
+  });
+  QObject::connect(&window, &MainWindow::runEnded, &window, [&window, plan] {
+    if (!plan.scrubbed_file.isEmpty()) {
+      window.timeline()->setCurrentFrame(plan.scrub_to);
+      save_grab(window, plan.scrubbed_file);
+    }
+    QTimer::singleShot(0, qApp, &QApplication::quit);
+  });
+  QObject::connect(&window, &MainWindow::modelRejected, qApp, [](const QString& message) {
+    std::cerr << "screenshot: " << message.toStdString() << "\n";
+    QApplication::exit(1);
+  });
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1) {
+  const bool window_options =
+      argc > 1 && QString::fromLocal8Bit(argv[1]).startsWith("--screenshot");
+  if (argc > 1 && !window_options) {
     return emergence::app::run_cli(argc, argv);
   }
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("Emergence"));
   QApplication::setApplicationName(QStringLiteral("Emergence"));
   QApplication::setApplicationVersion(QStringLiteral(EMERGENCE_VERSION));
-  emergence::ui::MainWindow window;
+  const ScreenshotPlan plan = parse_screenshot_plan(QApplication::arguments());
+  if (plan.wanted()) {
+    // Screenshots start from default settings and leave the user's alone.
+    QApplication::setApplicationName(QStringLiteral("EmergenceScreenshots"));
+    QSettings().clear();
+  }
+  emergence::ui::MainWindow window(builtin_model_dir());
+  if (plan.wanted()) {
+    window.resize(1360, 860);
+    schedule_screenshots(window, plan);
+    if (!plan.model.isEmpty()) {
+      window.openModelFolder(plan.model);
+    }
+  }
   window.show();
   return QApplication::exec();
 }

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <torch/types.h>
+
 #include <string>
 #include <vector>
-
-#include <torch/types.h>
 
 #include "sampling_loop.h"
 #include "scheduler_config.h"

@@ -8,7 +8,8 @@
 namespace emergence {
 namespace {
 
-// Nichol & Dhariwal 2021, eq. 17: ᾱ(t) = cos²((t/T + s)/(1 + s) · π/2), s = 0.008, β capped at 0.999.
+// Nichol & Dhariwal 2021, eq. 17: ᾱ(t) = cos²((t/T + s)/(1 + s) · π/2), s = 0.008, β capped at
+// 0.999.
 torch::Tensor cosine_betas(int T) {
   auto alpha_bar = [](double t) {
     const double c = std::cos((t + 0.008) / 1.008 * M_PI / 2.0);
@@ -76,15 +77,16 @@ NoiseSchedule::NoiseSchedule(const TrainingScheduleConfig& config) : config_(con
       betas_ = torch::linspace(config.beta_start, config.beta_end, T, f32);
       break;
     case BetaSchedule::ScaledLinear:  // Stable Diffusion: linear in √β
-      betas_ = torch::linspace(std::sqrt(config.beta_start), std::sqrt(config.beta_end), T, f32)
-                   .pow(2);
+      betas_ =
+          torch::linspace(std::sqrt(config.beta_start), std::sqrt(config.beta_end), T, f32).pow(2);
       break;
     case BetaSchedule::SquaredCosCapV2:
       betas_ = cosine_betas(T);
       break;
     case BetaSchedule::Sigmoid:  // GeoDiff (Xu et al. 2022): β = sigmoid(linspace(-6, 6))
-      betas_ = torch::sigmoid(torch::linspace(-6, 6, T, f32)) * (config.beta_end - config.beta_start) +
-               config.beta_start;
+      betas_ =
+          torch::sigmoid(torch::linspace(-6, 6, T, f32)) * (config.beta_end - config.beta_start) +
+          config.beta_start;
       break;
   }
   alphas_cumprod_ = torch::cumprod(1.0 - betas_, 0);

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <cstdint>
-#include <vector>
-
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
+
+#include <cstdint>
+#include <vector>
 
 namespace emergence {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include <torch/types.h>
+
+#include <string>
 
 namespace emergence {
 

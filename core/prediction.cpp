@@ -16,8 +16,7 @@ PredictionType parse_prediction_type(const std::string& name) {
   if (name == "sample") {
     return PredictionType::Sample;
   }
-  throw Error("unknown prediction type '" + name +
-              "' (expected epsilon, v_prediction or sample)");
+  throw Error("unknown prediction type '" + name + "' (expected epsilon, v_prediction or sample)");
 }
 
 std::string to_string(PredictionType type) {

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <torch/types.h>
+
 #include <string>
 #include <vector>
-
-#include <torch/types.h>
 
 namespace emergence {
 

@@ -50,7 +50,8 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   if (n == "dpmpp_2m") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings);
   }
-  throw Error("unknown sampler '" + n + "' (expected ddpm, ddim, euler, euler_a, heun or dpmpp_2m)");
+  throw Error("unknown sampler '" + n +
+              "' (expected ddpm, ddim, euler, euler_a, heun or dpmpp_2m)");
 }
 
 }  // namespace emergence

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <torch/types.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <torch/types.h>
 
 #include "noise_schedule.h"
 #include "noise_source.h"
@@ -19,10 +19,10 @@ struct SamplerSettings {
   int steps = 50;
   StepSelection selection;
   PredictionType prediction = PredictionType::Epsilon;
-  double eta = 0.0;                // DDIM: 0 = deterministic, 1 = DDPM-like noise
-  bool clip_sample = false;        // clamp x̂0 to ±clip_sample_range (DDPM, DDIM, Heun)
+  double eta = 0.0;          // DDIM: 0 = deterministic, 1 = DDPM-like noise
+  bool clip_sample = false;  // clamp x̂0 to ±clip_sample_range (DDPM, DDIM, Heun)
   double clip_sample_range = 1.0;
-  bool set_alpha_to_one = true;    // DDIM: ᾱ after the last step is 1 rather than ᾱ_0
+  bool set_alpha_to_one = true;  // DDIM: ᾱ after the last step is 1 rather than ᾱ_0
 };
 
 // The sampler's own settings check: names the parameter and its allowed range.

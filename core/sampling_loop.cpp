@@ -1,9 +1,9 @@
 #include "sampling_loop.h"
 
+#include <c10/core/InferenceMode.h>
+
 #include <cmath>
 #include <sstream>
-
-#include <c10/core/InferenceMode.h>
 
 #include "error.h"
 
@@ -37,8 +37,8 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
 
   const int total = sampler.num_calls();
   const auto& sigmas = sampler.state_sigmas();
-  torch::Tensor x = request.initial_noise.to(torch::kFloat32) *
-                    static_cast<float>(sampler.init_noise_sigma());
+  torch::Tensor x =
+      request.initial_noise.to(torch::kFloat32) * static_cast<float>(sampler.init_noise_sigma());
   torch::Tensor x_vp = to_vp(sampler, x, sigmas[0]);
 
   if (request.observer != nullptr) {

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <torch/types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
-
-#include <torch/types.h>
 
 #include "noise_source.h"
 #include "sampler.h"
@@ -44,9 +44,9 @@ class SamplingObserver {
 };
 
 struct SamplingRequest {
-  torch::Tensor initial_noise;       // N(0,1), [B,C,H,W]; scaled by init_noise_sigma here
+  torch::Tensor initial_noise;  // N(0,1), [B,C,H,W]; scaled by init_noise_sigma here
   Conditioning conditioning;
-  NoiseSource* noise = nullptr;      // required by stochastic samplers
+  NoiseSource* noise = nullptr;  // required by stochastic samplers
   SamplingObserver* observer = nullptr;
   const std::atomic<bool>* cancel = nullptr;  // checked before every model call
 };

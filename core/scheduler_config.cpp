@@ -12,12 +12,9 @@ struct ClassName {
 };
 
 constexpr ClassName kClasses[] = {
-    {"DDPMScheduler", "ddpm"},
-    {"DDIMScheduler", "ddim"},
-    {"EulerDiscreteScheduler", "euler"},
-    {"EulerAncestralDiscreteScheduler", "euler_a"},
-    {"HeunDiscreteScheduler", "heun"},
-    {"DPMSolverMultistepScheduler", "dpmpp_2m"},
+    {"DDPMScheduler", "ddpm"},           {"DDIMScheduler", "ddim"},
+    {"EulerDiscreteScheduler", "euler"}, {"EulerAncestralDiscreteScheduler", "euler_a"},
+    {"HeunDiscreteScheduler", "heun"},   {"DPMSolverMultistepScheduler", "dpmpp_2m"},
 };
 
 template <typename T>
@@ -61,16 +58,18 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
   const bool alpha_indexed = !known || c.sampler.name == "ddim" || c.sampler.name == "ddpm";
 
   c.training.num_train_timesteps = value_or<int>(j, "num_train_timesteps", 1000);
-  c.training.beta_schedule = parse_beta_schedule(value_or<std::string>(j, "beta_schedule", "linear"));
+  c.training.beta_schedule =
+      parse_beta_schedule(value_or<std::string>(j, "beta_schedule", "linear"));
   c.training.beta_start = value_or<double>(j, "beta_start", 0.0001);
   c.training.beta_end = value_or<double>(j, "beta_end", 0.02);
   if (j.contains("trained_betas") && !j["trained_betas"].is_null()) {
     throw Error("scheduler configs with explicit trained_betas are not supported");
   }
 
-  c.sampler.prediction = parse_prediction_type(value_or<std::string>(j, "prediction_type", "epsilon"));
-  c.sampler.selection.spacing =
-      parse_spacing(value_or<std::string>(j, "timestep_spacing", alpha_indexed ? "leading" : "linspace"));
+  c.sampler.prediction =
+      parse_prediction_type(value_or<std::string>(j, "prediction_type", "epsilon"));
+  c.sampler.selection.spacing = parse_spacing(
+      value_or<std::string>(j, "timestep_spacing", alpha_indexed ? "leading" : "linspace"));
   if (value_or<bool>(j, "use_karras_sigmas", false)) {
     c.sampler.selection.spacing = Spacing::Karras;
   }

@@ -105,7 +105,8 @@ std::vector<double> select_timesteps(const NoiseSchedule& schedule, const StepSe
   const int T = schedule.num_train_timesteps();
   validate_selection(sel, steps, T);
   // DPMSolverMultistep spaces N+1 points for linspace/leading and drops the last one.
-  const bool extra = extra_point && (sel.spacing == Spacing::Linspace || sel.spacing == Spacing::Leading);
+  const bool extra =
+      extra_point && (sel.spacing == Spacing::Linspace || sel.spacing == Spacing::Leading);
   const int n = extra ? steps + 1 : steps;
   std::vector<double> ts;
   switch (sel.spacing) {

@@ -1,7 +1,8 @@
+#include "core/noise_schedule.h"
+
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "core/noise_schedule.h"
 
 namespace emergence {
 namespace {

@@ -1,18 +1,17 @@
-#include <cstdio>
-#include <fstream>
+#include "core/npy.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "core/error.h"
-#include "core/npy.h"
 #include "test_support.h"
 
 namespace emergence {
 namespace {
 
-std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "/" + name;
-}
+std::string temp_path(const std::string& name) { return ::testing::TempDir() + "/" + name; }
 
 TEST(Npy, ReadsNumpyFilesOfEveryDtypeWeUse) {
   const auto x = read_npy(test::data_path("schedulers/ddim_linear_eps_leading_50/x_init.npy"));
@@ -35,9 +34,7 @@ TEST(Npy, RoundTripIsExact) {
 
 TEST(Npy, BadFilesAreErrorsNamingTheFile) {
   const auto path = temp_path("bad.npy");
-  {
-    std::ofstream(path) << "not numpy at all";
-  }
+  { std::ofstream(path) << "not numpy at all"; }
   try {
     read_npy(path);
     FAIL();

@@ -1,8 +1,8 @@
 // Parity with Hugging Face diffusers v0.35.2 on the six recorded scheduler cases (tests/data).
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdio>
-
-#include <gtest/gtest.h>
 
 #include "core/noise_schedule.h"
 #include "core/noise_source.h"

@@ -1,10 +1,10 @@
 // Sampler behaviour beyond the reference cases: every sampler × prediction type with an oracle
 // denoiser, determinism, cancellation, NaN handling and parameter errors.
-#include <atomic>
-#include <cmath>
-
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
 
 #include "core/error.h"
 #include "core/sampler.h"
@@ -51,7 +51,8 @@ TEST_P(EverySamplerAndPrediction, OracleDenoiserLandsOnTheTarget) {
   SamplingRequest request;
   request.initial_noise = noise.draw({1, 3, 8, 8});
   request.noise = &noise;
-  const auto result = run_sampling(*sampler, oracle(schedule, target, settings.prediction), request);
+  const auto result =
+      run_sampling(*sampler, oracle(schedule, target, settings.prediction), request);
   EXPECT_EQ(result.calls_done, sampler->num_calls());
   EXPECT_LT((result.latent - target).abs().max().item<float>(), 2e-3);
 }
@@ -106,7 +107,8 @@ TEST(Determinism, SameSeedSameResultForAnyThreadCount) {
 
 class FrameCounter : public SamplingObserver {
  public:
-  FrameCounter(std::atomic<bool>* cancel, int cancel_after) : cancel_(cancel), after_(cancel_after) {}
+  FrameCounter(std::atomic<bool>* cancel, int cancel_after)
+      : cancel_(cancel), after_(cancel_after) {}
   void on_frame(const StepFrame& f) override {
     frames.push_back(f);
     if (cancel_ != nullptr && f.index == after_) {

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string>
+#include <torch/types.h>
 
 #include <nlohmann/json.hpp>
-#include <torch/types.h>
+#include <string>
 
 namespace emergence::test {
 

@@ -1,7 +1,8 @@
+#include "core/timestep_spacing.h"
+
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "core/timestep_spacing.h"
 
 namespace emergence {
 namespace {
@@ -39,7 +40,8 @@ TEST(TimestepSpacing, KarrasSpansTheScheduleAndCrowdsLowNoise) {
 
 TEST(ScheduleShift, OneLeavesStepsUnchanged) {
   const auto s = linear_schedule();
-  for (Spacing spacing : {Spacing::Leading, Spacing::Linspace, Spacing::Trailing, Spacing::Karras}) {
+  for (Spacing spacing :
+       {Spacing::Leading, Spacing::Linspace, Spacing::Trailing, Spacing::Karras}) {
     StepSelection plain;
     plain.spacing = spacing;
     StepSelection shifted = plain;

@@ -1,20 +1,339 @@
 #include "main_window.h"
 
 #include <QAction>
-#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
-#include <QMenuBar>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QStatusBar>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "canvas_view.h"
+#include "controls_panel.h"
+#include "core/diffusion_model.h"
+#include "core/generation_params.h"
+#include "core/trajectory.h"
+#include "frame_store.h"
+#include "message_banner.h"
+#include "model_picker.h"
+#include "run_progress.h"
+#include "sampling_controller.h"
+#include "settings_store.h"
+#include "spectrum_link.h"
+#include "spectrum_panel.h"
+#include "timeline_widget.h"
 
 namespace emergence::ui {
+namespace {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-  setWindowTitle(QStringLiteral("Emergence"));
-  auto* file = menuBar()->addMenu(tr("&File"));
-  QAction* quit = file->addAction(tr("&Quit"));
-  quit->setShortcut(QKeySequence::Quit);
-  connect(quit, &QAction::triggered, qApp, &QApplication::quit);
-  setCentralWidget(new QLabel(tr("Emergence"), this));
-  resize(1100, 750);
+// PlotJuggler's redraw throttle: frames may arrive at any rate, the canvas repaints at ≤ 25 Hz.
+constexpr int kRedrawIntervalMs = 40;
+
+QString local_folder(const QMimeData* mime) {
+  if (mime == nullptr || !mime->hasUrls() || mime->urls().isEmpty()) {
+    return {};
+  }
+  const QString path = mime->urls().front().toLocalFile();
+  return QFileInfo(path).isDir() ? path : QString();
+}
+
+}  // namespace
+
+MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
+    : QMainWindow(parent),
+      builtin_dir_(builtin_model_dir),
+      store_(std::make_unique<FrameStore>()),
+      settings_(std::make_unique<SettingsStore>()),
+      controller_(new SamplingController(this)),
+      controls_(new ControlsPanel(this)),
+      canvas_(new CanvasView(this)),
+      timeline_(new TimelineWidget(store_.get(), this)),
+      banner_(new MessageBanner(this)),
+      progress_(new RunProgress(this)),
+      zoom_label_(new QLabel(this)),
+      redraw_timer_(new QTimer(this)) {
+  setWindowTitle(tr("Emergence"));
+  setObjectName(QStringLiteral("mainWindow"));
+  setAcceptDrops(true);
+  redraw_timer_->setSingleShot(true);
+  redraw_timer_->setInterval(kRedrawIntervalMs);
+  buildLayout();
+  buildMenus();
+  auto* spectrum = new SpectrumPanel(this);
+  addAnalysisPanel(tr("Spectrum"), spectrum);
+  spectrum_link_ = new SpectrumLink(spectrum, this);
+  setAnalysisFactory(spectrum_link_->factory());
+  connect(this, &MainWindow::frameShown, spectrum, &SpectrumPanel::setCurrentStep);
+  connect(spectrum, &SpectrumPanel::stepPicked, timeline_, &TimelineWidget::setCurrentFrame);
+
+  connect(redraw_timer_, &QTimer::timeout, this, &MainWindow::redrawLive);
+  connect(controller_, &SamplingController::modelLoaded, this, &MainWindow::onModelLoaded);
+  connect(controller_, &SamplingController::modelFailed, this, &MainWindow::onModelFailed);
+  connect(controller_, &SamplingController::frameArrived, this, &MainWindow::onFrame);
+  connect(controller_, &SamplingController::runFinished, this, [this](bool cancelled) {
+    const int done = std::max(0, store_->count() - 1);
+    const auto last = store_->frame(store_->count() - 1);
+    const int total = last ? last->total : 0;
+    onRunEnded(cancelled
+                   ? tr("Stopped at step %1/%2; the steps so far are kept").arg(done).arg(total)
+                   : tr("Done: %1 steps").arg(total));
+  });
+  connect(controller_, &SamplingController::runFailed, this, [this](const QString& message) {
+    banner_->showError(tr("The run stopped: %1").arg(message));
+    onRunEnded(tr("Failed: %1").arg(message));
+  });
+  connect(controls_, &ControlsPanel::generateClicked, this, &MainWindow::generate);
+  connect(controls_, &ControlsPanel::stopClicked, this, &MainWindow::stop);
+  connect(controls_, &ControlsPanel::paramsChanged, this, [this] {
+    if (controls_->autoRegenerate() && !starting_run_ && model_) {
+      startRun(controls_->params());
+    }
+  });
+  connect(controls_->modelPicker(), &ModelPicker::modelChosen, this, &MainWindow::openModelFolder);
+  connect(controls_->modelPicker(), &ModelPicker::openFolderRequested, this,
+          &MainWindow::openModelDialog);
+  connect(timeline_, &TimelineWidget::currentFrameChanged, this, &MainWindow::showFrame);
+  connect(canvas_, &CanvasView::zoomChanged, this, [this](double scale, bool fit) {
+    zoom_label_->setText(fit ? tr("Fit (×%1)").arg(scale, 0, 'g', 3)
+                             : tr("×%1").arg(scale, 0, 'g', 3));
+  });
+
+  restoreSettings();
+  const QString last = settings_->lastModel();
+  if (!last.isEmpty() && QFileInfo(last).isDir()) {
+    openModelFolder(last);
+  } else if (!builtin_dir_.isEmpty() && QFileInfo(builtin_dir_).isDir()) {
+    openModelFolder(builtin_dir_);
+  } else {
+    banner_->showNotice(tr("No built-in model was found%1. Open a model folder (Ctrl+O) or drop "
+                           "one on the window.")
+                            .arg(builtin_dir_.isEmpty()
+                                     ? QString()
+                                     : tr(" in %1").arg(QDir::toNativeSeparators(builtin_dir_))));
+    statusBar()->showMessage(tr("No model loaded"));
+  }
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout() {
+  viewer_ = new QWidget(this);
+  auto* layout = new QVBoxLayout(viewer_);
+  layout->setContentsMargins(4, 4, 4, 0);
+  layout->addWidget(banner_);
+  layout->addWidget(canvas_, 1);
+  layout->addWidget(timeline_);
+  setCentralWidget(viewer_);
+
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidget(controls_);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(controls_->sizeHint().width() + 24);
+  auto* dock = new QDockWidget(tr("Controls"), this);
+  dock->setObjectName(QStringLiteral("controlsDock"));
+  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  dock->setWidget(scroll);
+  addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+  statusBar()->addPermanentWidget(zoom_label_);
+  statusBar()->addPermanentWidget(progress_);
+  zoom_label_->setText(tr("Fit"));
+}
+
+void MainWindow::restoreSettings() {
+  GenerationParams params;
+  settings_->loadParams(params);
+  controls_->setParams(params);
+  controls_->setSeedLocked(settings_->value(QStringLiteral("controls/seed_locked"), true));
+  controls_->setAutoRegenerate(settings_->value(QStringLiteral("controls/auto"), false));
+  timeline_->setFps(settings_->value(QStringLiteral("timeline/fps"), 12));
+  setView(FrameView(std::clamp(settings_->value(QStringLiteral("view/mode"), 1), 0, 4)));
+  if (!restoreGeometry(settings_->geometry())) {
+    resize(1280, 820);
+  }
+  restoreState(settings_->windowState());
+  refreshModelChoices();
+}
+
+void MainWindow::saveSettings() {
+  settings_->saveParams(controls_->params());
+  settings_->setValue(QStringLiteral("controls/seed_locked"), controls_->seedLocked());
+  settings_->setValue(QStringLiteral("controls/auto"), controls_->autoRegenerate());
+  settings_->setValue(QStringLiteral("timeline/fps"), timeline_->fps());
+  settings_->setValue(QStringLiteral("view/mode"), int(view_));
+  settings_->saveWindow(saveGeometry(), saveState());
+}
+
+void MainWindow::refreshModelChoices() {
+  const bool builtin_exists = !builtin_dir_.isEmpty() && QFileInfo(builtin_dir_).isDir();
+  const QStringList recent = settings_->recentModels();
+  controls_->modelPicker()->setChoices(builtin_exists ? builtin_dir_ : QString(), recent,
+                                       model_folder_);
+  recent_menu_->clear();
+  for (const QString& folder : recent) {
+    recent_menu_->addAction(QDir::toNativeSeparators(folder), this,
+                            [this, folder] { openModelFolder(folder); });
+  }
+  recent_menu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::openModelFolder(const QString& folder) {
+  statusBar()->showMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(folder)));
+  controller_->loadModel(folder);
+}
+
+void MainWindow::openModelDialog() {
+  const QString folder = QFileDialog::getExistingDirectory(
+      this, tr("Open a model folder (config.json + diffusion_pytorch_model.safetensors)"),
+      model_folder_);
+  if (!folder.isEmpty()) {
+    openModelFolder(folder);
+  }
+}
+
+void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
+  model_ = info;
+  model_folder_ = QString::fromStdString(info->path);
+  settings_->setLastModel(model_folder_);
+  if (model_folder_ != builtin_dir_) {
+    settings_->addRecentModel(model_folder_);
+  }
+  refreshModelChoices();
+  controls_->setModelInfo(info);
+  const QString classes = info->class_names.empty()
+                              ? tr("unconditional")
+                              : tr("%1 classes").arg(info->class_names.size());
+  controls_->modelPicker()->setDescription(tr("%1 × %2 px, %3 channels, %4")
+                                               .arg(info->width)
+                                               .arg(info->height)
+                                               .arg(info->channels)
+                                               .arg(classes));
+  setWindowTitle(tr("Emergence — %1").arg(QString::fromStdString(info->name)));
+  statusBar()->showMessage(
+      tr("Loaded model %1 in %2 ms").arg(QString::fromStdString(info->name)).arg(load_ms), 8000);
+  Q_EMIT modelReady();
+}
+
+void MainWindow::onModelFailed(const QString& folder, const QString& message) {
+  banner_->showError(
+      tr("Could not open the model folder %1: %2").arg(QDir::toNativeSeparators(folder), message));
+  statusBar()->showMessage(tr("Model not loaded"), 8000);
+  refreshModelChoices();
+  Q_EMIT modelRejected(message);
+}
+
+bool MainWindow::isRunning() const { return controller_->isRunning(); }
+
+void MainWindow::generate() {
+  starting_run_ = true;  // a re-drawn seed must not trigger auto-regenerate as well
+  const GenerationParams params = controls_->paramsForNewRun();
+  starting_run_ = false;
+  startRun(params);
+}
+
+void MainWindow::startRun(const GenerationParams& base) {
+  GenerationParams params = base;
+  if (model_) {
+    params.model_path = model_->path;
+    params.model_name = model_->name;
+    params.model_hash = model_->hash;
+  }
+  if (!banner_->isHidden() && !controller_->isLoading()) {
+    banner_->hide();
+  }
+  redraw_timer_->stop();
+  store_->reset(params);
+  spectrum_link_->clear();
+  timeline_->syncWithStore();
+  shown_frame_ = -1;
+  canvas_->setImages({});
+  progress_->begin();
+  controls_->setRunning(true);
+  controller_->start(params);
+}
+
+void MainWindow::stop() { controller_->stop(); }
+
+void MainWindow::onFrame(FramePtr frame) {
+  progress_->step(frame->index, frame->total);
+  store_->append(std::move(frame));
+  if (!redraw_timer_->isActive()) {
+    redraw_timer_->start();
+  }
+}
+
+void MainWindow::redrawLive() {
+  spectrum_link_->refresh();
+  timeline_->syncWithStore();
+  showFrame(timeline_->currentFrame());
+}
+
+void MainWindow::onRunEnded(const QString& summary) {
+  redraw_timer_->stop();
+  redrawLive();
+  controls_->setRunning(false);
+  progress_->end(summary);
+  statusBar()->showMessage(summary, 8000);
+  Q_EMIT runEnded();
+}
+
+void MainWindow::showFrame(int frame) {
+  const auto shown = store_->frame(frame);
+  if (!shown) {
+    return;
+  }
+  canvas_->setImages(frame_images(shown, view_));
+  shown_frame_ = frame;
+  Q_EMIT frameShown(frame);
+}
+
+void MainWindow::setView(FrameView view) {
+  view_ = view;
+  view_actions_->actions().at(int(view))->setChecked(true);
+  timeline_->setThumbnailView(view == FrameView::NoisyState ? FrameView::NoisyState
+                                                            : FrameView::CleanGuess);
+  if (shown_frame_ >= 0) {
+    showFrame(shown_frame_);
+  }
+}
+
+void MainWindow::addAnalysisPanel(const QString& title, QWidget* panel) {
+  auto* dock = new QDockWidget(title, this);
+  // A fixed name per dock, so saveState() restores it whatever the language.
+  dock->setObjectName(QStringLiteral("analysisDock%1").arg(++analysis_docks_));
+  dock->setWidget(panel);
+  addDockWidget(Qt::RightDockWidgetArea, dock);
+}
+
+void MainWindow::setAnalysisFactory(AnalysisFactory factory) {
+  controller_->setAnalysisFactory(std::move(factory));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  controller_->stop();
+  saveSettings();
+  event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (!local_folder(event->mimeData()).isEmpty()) {
+    event->acceptProposedAction();
+  }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const QString folder = local_folder(event->mimeData());
+  if (!folder.isEmpty()) {
+    openModelFolder(folder);
+    event->acceptProposedAction();
+  }
 }
 
 }  // namespace emergence::ui

@@ -1,15 +1,110 @@
 #pragma once
 
 #include <QMainWindow>
+#include <memory>
+
+#include "frame_images.h"
+#include "sampling_worker.h"
+
+class QActionGroup;
+class QLabel;
+class QMenu;
+class QTimer;
 
 namespace emergence::ui {
 
-// The application window: canvas, controls, timeline and status bar.
+class CanvasView;
+class ControlsPanel;
+class FrameStore;
+class MessageBanner;
+class RunProgress;
+class SamplingController;
+class SettingsStore;
+class SpectrumLink;
+class TimelineWidget;
+
+// The application window: controls on the left, the canvas with its timeline in the middle, a
+// dock area on the right for analysis panels, and run progress in the status bar.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  explicit MainWindow(QWidget* parent = nullptr);
+  // builtin_model_dir: the shipped model's folder (may be missing; the window then says so).
+  explicit MainWindow(const QString& builtin_model_dir, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  void openModelFolder(const QString& folder);
+  void setView(FrameView view);
+  FrameView view() const { return view_; }
+  // Docks an analysis panel on the right (e.g. the spectrum panel).
+  void addAnalysisPanel(const QString& title, QWidget* panel);
+  void setAnalysisFactory(AnalysisFactory factory);
+
+  ControlsPanel* controls() const { return controls_; }
+  CanvasView* canvas() const { return canvas_; }
+  TimelineWidget* timeline() const { return timeline_; }
+  MessageBanner* banner() const { return banner_; }
+  RunProgress* progress() const { return progress_; }
+  const FrameStore& frames() const { return *store_; }
+  SamplingController* controller() const { return controller_; }
+  bool hasModel() const { return model_ != nullptr; }
+  QString modelFolder() const { return model_folder_; }
+  bool isRunning() const;
+  // The frame the canvas shows now (-1 before any run).
+  int shownFrame() const { return shown_frame_; }
+
+ public Q_SLOTS:
+  void generate();
+  void stop();
+  void openModelDialog();
+
+ Q_SIGNALS:
+  void modelReady();
+  void modelRejected(const QString& message);
+  void runEnded();
+  // A frame was drawn (live redraw or scrub); carries its index.
+  void frameShown(int frame);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void buildMenus();
+  void buildLayout();
+  void restoreSettings();
+  void saveSettings();
+  void refreshModelChoices();
+  void startRun(const emergence::GenerationParams& params);
+  void onModelLoaded(ModelInfoPtr info, qint64 load_ms);
+  void onModelFailed(const QString& folder, const QString& message);
+  void onFrame(FramePtr frame);
+  void onRunEnded(const QString& summary);
+  void redrawLive();
+  void showFrame(int frame);
+
+  QString builtin_dir_;
+  std::unique_ptr<FrameStore> store_;
+  std::unique_ptr<SettingsStore> settings_;
+  SamplingController* controller_;
+  ControlsPanel* controls_;
+  CanvasView* canvas_;
+  TimelineWidget* timeline_;
+  MessageBanner* banner_;
+  RunProgress* progress_;
+  QLabel* zoom_label_;
+  QTimer* redraw_timer_;
+  QMenu* recent_menu_ = nullptr;
+  QActionGroup* view_actions_ = nullptr;
+  QWidget* viewer_ = nullptr;
+  SpectrumLink* spectrum_link_ = nullptr;
+  int analysis_docks_ = 0;
+  ModelInfoPtr model_;
+  QString model_folder_;
+  FrameView view_ = FrameView::CleanGuess;
+  int shown_frame_ = -1;
+  bool starting_run_ = false;
 };
 
 }  // namespace emergence::ui

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <filesystem>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -40,7 +39,8 @@ void write_image(const std::string& path, const Image8& image) {
   const cv::Mat mat = to_bgr_mat(image);
   const std::filesystem::path target(path);
   const std::string ext = target.extension().string();
-  const std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".part" + ext)).string();
+  const std::string tmp =
+      (target.parent_path() / ("." + target.filename().string() + ".part" + ext)).string();
   bool ok = false;
   try {
     ok = cv::imwrite(tmp, mat);
