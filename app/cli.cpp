@@ -8,8 +8,12 @@
 #include "app/bench_gui_command.h"
 #include "app/bench_spectrum_command.h"
 #include "app/dataset_command.h"
+#include "app/evaluate_command.h"
 #include "app/generate_command.h"
+#include "app/nearest_command.h"
 #include "app/options.h"
+#include "app/sample_grid_command.h"
+#include "app/train_command.h"
 #include "core/error.h"
 
 namespace emergence::app {
@@ -20,6 +24,10 @@ constexpr const char* kUsage =
     "  (no command)   open the main window\n"
     "  generate       run a model headless and write a PNG (generate --help)\n"
     "  dataset emoji  render the emoji training set (dataset emoji --help)\n"
+    "  train          train a class-conditional pixel UNet (train --help)\n"
+    "  evaluate       precision/recall, memorization, spectra of a model's samples\n"
+    "  nearest        the training images nearest to an image (nearest --help)\n"
+    "  sample-grid    a classes × seeds grid of samples as one PNG\n"
     "  bench gui      time the window: event-loop stall while sampling, scrub switch\n"
     "  bench spectrum cost of the spectrum panel's analysis per step vs a UNet step\n"
     "  bench unet     time UNet denoising steps (bench unet --help)\n"
@@ -39,13 +47,25 @@ int run_cli(int argc, char** argv) {
       return run_bench_gui_command(argc, argv);
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "spectrum") == 0) {
-      return run_bench_spectrum_command(argc, argv);
+      return run_bench_spectrum_command(arguments_from(argc, argv, 3));
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "unet") == 0) {
       return run_bench_command(arguments_from(argc, argv, 2));
     }
     if (command == "generate") {
       return run_generate_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "evaluate") {
+      return run_evaluate_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "nearest") {
+      return run_nearest_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "sample-grid") {
+      return run_sample_grid_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "train") {
+      return run_train_command(argc, argv);
     }
     if (command == "dataset") {
       return run_dataset_command(argc, argv);

@@ -2,35 +2,19 @@
 // Hidden window options take screenshots for the docs: --screenshot-running FILE --after-steps N
 // and --screenshot-scrubbed FILE --scrub-to K, with --model DIR, --steps S and --view 1…5.
 #include <QApplication>
-#include <QDir>
 #include <QFileInfo>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
 #include <iostream>
 
+#include "app/builtin_model.h"
 #include "app/cli.h"
 #include "ui/controls_panel.h"
 #include "ui/main_window.h"
 #include "ui/timeline_widget.h"
 
 namespace {
-
-// The shipped model: next to an installed binary, or in the source tree above a build folder.
-QString builtin_model_dir() {
-  const QDir exe(QCoreApplication::applicationDirPath());
-  const QStringList candidates = {
-      exe.filePath(QStringLiteral("../share/emergence/models/emoji")),
-      exe.filePath(QStringLiteral("../resources/models/emoji")),
-      exe.filePath(QStringLiteral("../../resources/models/emoji")),
-  };
-  for (const QString& candidate : candidates) {
-    if (QFileInfo(candidate).isDir()) {
-      return QDir::cleanPath(candidate);
-    }
-  }
-  return QDir::cleanPath(candidates.back());
-}
 
 struct ScreenshotPlan {
   QString running_file;
@@ -130,7 +114,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("EmergenceScreenshots"));
     QSettings().clear();
   }
-  emergence::ui::MainWindow window(builtin_model_dir());
+  emergence::ui::MainWindow window(QString::fromStdString(emergence::app::builtin_model_dir()));
   if (plan.wanted()) {
     window.resize(1360, 860);
     schedule_screenshots(window, plan);

@@ -9,6 +9,8 @@ packages=(
   qt6-base-dev libtorch-dev libopencv-dev libgtest-dev nlohmann-json3-dev
   libopenblas0-pthread  # without it libtorch falls back to reference BLAS, ~9x slower
   xvfb xauth            # widget tests and screenshots under a virtual display
+  fonts-noto-color-emoji unicode-data  # the emoji training set: font and emoji-test.txt
+  libgif-dev libwebp-dev zlib1g-dev  # export: animated GIF, animated WebP, PNG text chunks
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,12 +1,14 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
 #include <QMimeData>
 #include <QScrollArea>
 #include <QStatusBar>
@@ -19,6 +21,7 @@
 #include "core/diffusion_model.h"
 #include "core/generation_params.h"
 #include "core/trajectory.h"
+#include "export_dialog.h"
 #include "frame_store.h"
 #include "message_banner.h"
 #include "model_picker.h"
@@ -251,6 +254,7 @@ void MainWindow::startRun(const GenerationParams& base) {
   redraw_timer_->stop();
   store_->reset(params);
   spectrum_link_->clear();
+  export_action_->setEnabled(false);
   timeline_->syncWithStore();
   shown_frame_ = -1;
   canvas_->setImages({});
@@ -260,6 +264,15 @@ void MainWindow::startRun(const GenerationParams& base) {
 }
 
 void MainWindow::stop() { controller_->stop(); }
+
+void MainWindow::openExportDialog() {
+  if (store_->empty()) {
+    return;
+  }
+  auto* dialog = new ExportDialog(store_->trajectory(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
+}
 
 void MainWindow::onFrame(FramePtr frame) {
   progress_->step(frame->index, frame->total);
@@ -272,6 +285,7 @@ void MainWindow::onFrame(FramePtr frame) {
 void MainWindow::redrawLive() {
   spectrum_link_->refresh();
   timeline_->syncWithStore();
+  export_action_->setEnabled(!store_->empty());
   showFrame(timeline_->currentFrame());
 }
 

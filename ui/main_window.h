@@ -57,6 +57,8 @@ class MainWindow : public QMainWindow {
   void generate();
   void stop();
   void openModelDialog();
+  // Ctrl+E: exports the run's frames so far (the dialog keeps its own copy of them).
+  void openExportDialog();
 
  Q_SIGNALS:
   void modelReady();
@@ -96,6 +98,7 @@ class MainWindow : public QMainWindow {
   QLabel* zoom_label_;
   QTimer* redraw_timer_;
   QMenu* recent_menu_ = nullptr;
+  QAction* export_action_ = nullptr;
   QActionGroup* view_actions_ = nullptr;
   QWidget* viewer_ = nullptr;
   SpectrumLink* spectrum_link_ = nullptr;

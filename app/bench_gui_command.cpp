@@ -1,0 +1,201 @@
+#include "bench_gui_command.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/builtin_model.h"
+#include "core/error.h"
+#include "ui/canvas_view.h"
+#include "ui/controls_panel.h"
+#include "ui/frame_store.h"
+#include "ui/main_window.h"
+#include "ui/run_progress.h"
+#include "ui/timeline_widget.h"
+
+namespace emergence::app {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: emergence bench gui [--model DIR] [--steps N] [--sampler NAME]\n"
+    "  Opens the real main window (offscreen without a display), samples DIR (default: the\n"
+    "  built-in model) for N steps\n"
+    "  (default 100) while a 1 ms timer measures how late the GUI event loop runs, then\n"
+    "  switches through every stored frame and times each switch plus the window's repaint.\n";
+
+struct Percentiles {
+  double p50 = 0, p99 = 0, max = 0;
+  size_t count = 0;
+};
+
+Percentiles percentiles(std::vector<double> v) {
+  Percentiles p;
+  p.count = v.size();
+  if (v.empty()) {
+    return p;
+  }
+  std::sort(v.begin(), v.end());
+  const auto at = [&](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size())))]; };
+  p.p50 = at(0.50);
+  p.p99 = at(0.99);
+  p.max = v.back();
+  return p;
+}
+
+void print(const char* name, const Percentiles& p) {
+  std::printf("%-34s p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms   (n = %zu)\n", name, p.p50, p.p99,
+              p.max, p.count);
+}
+
+// Lateness of a 1 ms precise timer: how long past its due time each tick was delivered.
+class StallProbe {
+ public:
+  StallProbe() {
+    timer_.setTimerType(Qt::PreciseTimer);
+    timer_.setInterval(1);
+    QObject::connect(&timer_, &QTimer::timeout, [this] {
+      const qint64 now = clock_.nsecsElapsed();
+      if (last_ >= 0) {
+        late_ms_.push_back(std::max(0.0, (now - last_) / 1e6 - 1.0));
+      }
+      last_ = now;
+    });
+  }
+  void start() {
+    late_ms_.clear();
+    last_ = -1;
+    clock_.start();
+    timer_.start();
+  }
+  std::vector<double> stop() {
+    timer_.stop();
+    return late_ms_;
+  }
+
+ private:
+  QTimer timer_;
+  QElapsedTimer clock_;
+  qint64 last_ = -1;
+  std::vector<double> late_ms_;
+};
+
+// Runs the event loop until the window emits `signal` or the timeout passes; true on the signal.
+template <typename Signal>
+bool wait_for(ui::MainWindow& window, Signal signal, int timeout_ms) {
+  QEventLoop loop;
+  bool fired = false;
+  QObject::connect(&window, signal, &loop, [&] {
+    fired = true;
+    loop.quit();
+  });
+  QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
+  loop.exec();
+  return fired;
+}
+
+}  // namespace
+
+int run_bench_gui_command(int argc, char** argv) {
+  QString model;
+  int steps = 100;
+  QString sampler;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if ((arg == "--model" || arg == "--steps" || arg == "--sampler") && i + 1 < argc) {
+      const QString value = QString::fromLocal8Bit(argv[++i]);
+      if (arg == "--model") {
+        model = value;
+      } else if (arg == "--steps") {
+        steps = value.toInt();
+      } else {
+        sampler = value;
+      }
+    } else if (arg == "gui") {
+      continue;
+    } else {
+      std::cout << kUsage;
+      return arg == "--help" ? 0 : 2;
+    }
+  }
+  if (model.isEmpty()) {
+    model = QString::fromStdString(builtin_model_dir());
+  }
+  if (model.isEmpty() || !QFileInfo(model).isDir()) {
+    throw Error("bench gui: no built-in model; give --model DIR, an existing model folder (got '" +
+                model.toStdString() + "')");
+  }
+  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("Emergence"));
+  QApplication::setApplicationName(QStringLiteral("EmergenceBench"));
+  QSettings().clear();
+
+  ui::MainWindow window{QString()};
+  window.resize(1280, 820);
+  window.show();
+  QElapsedTimer load_clock;
+  load_clock.start();
+  window.openModelFolder(model);
+  if (!wait_for(window, &ui::MainWindow::modelReady, 300000)) {
+    throw Error("bench gui: the model in " + model.toStdString() + " did not load");
+  }
+  std::printf("model %s loaded in %lld ms (worker thread)\n", qPrintable(model),
+              static_cast<long long>(load_clock.elapsed()));
+
+  StallProbe probe;
+  probe.start();
+  wait_for(window, &ui::MainWindow::runEnded, 1000);  // nothing runs: the idle baseline
+  const Percentiles idle = percentiles(probe.stop());
+
+  window.controls()->stepsBox()->setValue(steps);
+  if (!sampler.isEmpty()) {
+    window.controls()->samplerCombo()->setCurrentText(sampler);
+  }
+  QElapsedTimer run_clock;
+  probe.start();
+  run_clock.start();
+  QTimer::singleShot(0, &window, &ui::MainWindow::generate);
+  if (!wait_for(window, &ui::MainWindow::runEnded, 3600000)) {
+    throw Error("bench gui: the run did not finish");
+  }
+  const Percentiles running = percentiles(probe.stop());
+  const double run_s = run_clock.elapsed() / 1000.0;
+
+  std::vector<double> switch_ms;
+  const int frames = window.frames().count();
+  QElapsedTimer clock;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < frames; ++i) {
+      // Alternate ends of the run so every switch changes the image.
+      const int frame = (i % 2 == 0) ? i / 2 : frames - 1 - i / 2;
+      clock.start();
+      window.timeline()->setCurrentFrame(frame);
+      // Runs the pending repaint of every widget the switch dirtied: canvas, timeline, spectrum.
+      QCoreApplication::processEvents();
+      switch_ms.push_back(clock.nsecsElapsed() / 1e6);
+    }
+  }
+  std::printf("run: %d steps, %d frames in %.2f s (%.1f it/s), %.1f MiB of display frames\n", steps,
+              frames, run_s, steps / run_s, window.frames().pixel_bytes() / (1024.0 * 1024.0));
+  std::printf("canvas %dx%d px, scale x%.2f\n", window.canvas()->width(), window.canvas()->height(),
+              window.canvas()->scale());
+  print("event-loop lateness, idle", idle);
+  print("event-loop lateness, sampling", running);
+  print("scrub frame switch + window repaint", percentiles(switch_ms));
+  return 0;
+}
+
+}  // namespace emergence::app

@@ -1,0 +1,172 @@
+#include "generate_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+
+#include "app/builtin_model.h"
+#include "app/export_cli.h"
+#include "app/options.h"
+#include "core/composite_observer.h"
+#include "core/display_image.h"
+#include "core/error.h"
+#include "core/generation.h"
+#include "core/media/image_file.h"
+#include "core/media/spectral_track.h"
+#include "core/media/spectrum_csv.h"
+#include "core/model/unet_diffusion_model.h"
+#include "core/npy.h"
+
+namespace emergence::app {
+namespace {
+
+constexpr double kAnyNumber = std::numeric_limits<double>::max();
+
+std::vector<OptionSpec> generate_options() {
+  return {
+      {"--model", "DIR", "model folder (default: the built-in model)"},
+      {"--scheduler-config", "FILE", "scheduler_config.json to use instead of the model's own"},
+      {"--sampler", "NAME", "ddpm, ddim, euler, euler_a, heun or dpmpp_2m (default: the model's)"},
+      {"--steps", "N", "number of sampling steps (default 50)"},
+      {"--schedule", "NAME", "leading, linspace, trailing or karras (default: the model's)"},
+      {"--shift", "X", "schedule shift; > 1 spends more steps at high noise (default 1)"},
+      {"--seed", "S", "seed of the initial noise and of the sampler's noise (default 0)"},
+      {"--class", "K", "class index, for class-conditional models"},
+      {"--guidance", "G", "classifier-free guidance scale (default 1: none)"},
+      {"--eta", "E", "DDIM eta; 0 is deterministic (default 0)"},
+      {"--init-noise", "FILE.npy", "initial latent [1,C,H,W] instead of the seeded draw"},
+      {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
+      {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},
+      {"--spectrum-csv", "FILE", "also write per-step spectra and band lock-in as CSV"},
+      {"--out", "FILE.png", "the image to write (required)"},
+  };
+}
+
+// Per-step progress on stderr and, with --save-steps, every frame's x_t and x̂0 as PNG files.
+class ProgressWriter : public SamplingObserver {
+ public:
+  explicit ProgressWriter(std::string steps_dir) : steps_dir_(std::move(steps_dir)) {}
+
+  void on_frame(const StepFrame& frame) override {
+    const auto now = std::chrono::steady_clock::now();
+    if (frame.index > 0) {
+      const double seconds = std::chrono::duration<double>(now - last_).count();
+      std::fprintf(stderr, "step %d/%d  t=%.4g  σ=%.4g  %.1f it/s\n", frame.index, frame.total,
+                   frame.timestep, frame.sigma, seconds > 0 ? 1.0 / seconds : 0.0);
+    }
+    if (!steps_dir_.empty()) {
+      write_image(frame_path("xt", frame), to_image8(frame.x_t, DisplayMapping::Image));
+      write_image(frame_path("x0", frame), to_image8(frame.x0, DisplayMapping::Image));
+    }
+    last_ = std::chrono::steady_clock::now();
+  }
+
+ private:
+  std::string frame_path(const char* view, const StepFrame& frame) const {
+    const int digits = std::max(4, static_cast<int>(std::to_string(frame.total).size()));
+    char name[64];
+    std::snprintf(name, sizeof(name), "%s_%0*d.png", view, digits, frame.index);
+    return (std::filesystem::path(steps_dir_) / name).string();
+  }
+
+  std::string steps_dir_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+std::string resolve_model_dir(const Options& options) {
+  if (options.has("--model")) {
+    return options.text("--model");
+  }
+  const std::string builtin = builtin_model_dir();
+  if (builtin.empty()) {
+    throw Error("no --model given and the built-in model is not installed");
+  }
+  return builtin;
+}
+
+}  // namespace
+
+int run_generate_command(const std::vector<std::string>& args) {
+  Options options("generate", with_export_options(generate_options()));
+  options.parse(args);
+  if (options.help_requested()) {
+    std::cout << options.usage();
+    return 0;
+  }
+  if (!options.positionals().empty()) {
+    throw Error("unexpected argument '" + options.positionals().front() + "'");
+  }
+  const std::string out = options.required_text("--out");
+  const std::optional<GenerationParams> saved = params_from_json_option(options);
+  const std::string model_dir = saved && !options.has("--model") && !saved->model_path.empty()
+                                    ? saved->model_path
+                                    : resolve_model_dir(options);
+  const std::shared_ptr<DiffusionModel> model =
+      options.has("--scheduler-config")
+          ? load_diffusion_model(model_dir,
+                                 read_scheduler_config(options.text("--scheduler-config")))
+          : load_diffusion_model(model_dir);
+  const ModelInfo& info = model->info();
+
+  GenerationRequest request;
+  GenerationParams& p = request.params;
+  p.model_path = model_dir;
+  p.model_name = info.name;
+  p.model_hash = info.hash;
+  p.sampler = options.text("--sampler", info.scheduler.sampler.name);
+  p.steps = static_cast<int>(options.integer("--steps", 50, 1, 100000));
+  p.spacing = options.has("--schedule") ? parse_spacing(options.text("--schedule"))
+                                        : info.scheduler.sampler.selection.spacing;
+  p.shift = options.number("--shift", 1.0, -kAnyNumber, kAnyNumber);
+  p.seed = options.unsigned_integer("--seed", 0);
+  p.class_label = options.integer("--class", -1, 0, std::numeric_limits<int32_t>::max());
+  p.guidance_scale = options.number("--guidance", 1.0, -kAnyNumber, kAnyNumber);
+  p.eta = options.number("--eta", 0.0, -kAnyNumber, kAnyNumber);
+  if (saved) {
+    apply_saved_params(options, *saved, p, std::cerr);
+  }
+  if (options.has("--init-noise")) {
+    request.initial_noise = read_npy(options.text("--init-noise")).to(torch::kFloat32);
+  }
+  const std::string steps_dir = options.text("--save-steps");
+  if (!steps_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(steps_dir, error);
+    if (error) {
+      throw Error("cannot create " + steps_dir + ": " + error.message());
+    }
+  }
+  ProgressWriter progress(steps_dir);
+  SpectralTrack spectrum;
+  ExportRecorder exporter(options, out);
+  CompositeObserver observers{&progress};
+  if (exporter.active()) {
+    observers.add(&exporter);
+  }
+  if (options.has("--spectrum-csv")) {
+    observers.add(&spectrum);
+  }
+  request.observer = &observers;
+
+  std::cerr << to_parameters_line(p) << "\n";
+  const SamplingResult result = generate(*model, request);
+  if (options.has("--save-final")) {
+    write_npy(options.text("--save-final"), result.latent);
+  }
+  write_image(out, to_image8(result.latent, DisplayMapping::Image));
+  std::cerr << "wrote " << out << "\n";
+  exporter.finish(p, std::cerr);
+  if (options.has("--spectrum-csv")) {
+    const auto snapshot = spectrum.snapshot();
+    if (!snapshot) {
+      throw Error("no frames were sampled, so there is no spectrum to write");
+    }
+    write_spectrum_csv(options.text("--spectrum-csv"), *snapshot);
+    std::cerr << "wrote " << options.text("--spectrum-csv") << "\n";
+  }
+  return 0;
+}
+
+}  // namespace emergence::app

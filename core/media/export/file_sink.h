@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace emergence {
+
+// Where exported bytes go. Exports write only through a sink, so tests can stand in a sink that
+// fails part-way (a full disk) and check that nothing is left behind.
+class FileSink {
+ public:
+  virtual ~FileSink() = default;
+  // Creates or truncates path and writes size bytes. On failure returns false and sets reason
+  // (e.g. "No space left on device"); a partly written file may remain for the caller to remove.
+  virtual bool write_file(const std::string& path, const uint8_t* data, size_t size,
+                          std::string& reason) = 0;
+};
+
+// The real disk: POSIX write in a loop, then fsync and close, each checked, so ENOSPC and EDQUOT
+// surface here and not later as a silently truncated file.
+class DiskFileSink : public FileSink {
+ public:
+  bool write_file(const std::string& path, const uint8_t* data, size_t size,
+                  std::string& reason) override;
+};
+
+}  // namespace emergence

@@ -1,0 +1,203 @@
+#include "image_folder.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.h"
+#include "core/json_file.h"
+#include "core/training/dataset_manifest.h"
+
+namespace emergence {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Candidate {
+  std::string file;  // relative to the folder
+  std::string class_name;
+};
+
+bool is_image_file(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  static const std::vector<std::string> known = {".png",  ".jpg", ".jpeg", ".bmp",
+                                                 ".webp", ".tif", ".tiff"};
+  return std::find(known.begin(), known.end(), ext) != known.end();
+}
+
+std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder_classes) {
+  std::vector<Candidate> out;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || !is_image_file(entry.path())) {
+      continue;
+    }
+    const fs::path relative = fs::relative(entry.path(), root);
+    std::string class_name;
+    if (subfolder_classes) {
+      if (std::distance(relative.begin(), relative.end()) < 2) {
+        continue;  // images directly in the root belong to no class folder
+      }
+      class_name = relative.begin()->string();
+    }
+    out.push_back({relative.generic_string(), class_name});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Candidate& a, const Candidate& b) { return a.file < b.file; });
+  return out;
+}
+
+// Centre crop to a square, INTER_AREA resize, alpha over white, RGB order.
+cv::Mat prepare(const cv::Mat& raw, int resolution) {
+  cv::Mat mat = raw;
+  if (mat.depth() != CV_8U) {
+    mat.convertTo(mat, CV_8U, mat.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+  }
+  const int side = std::min(mat.cols, mat.rows);
+  mat = mat(cv::Rect((mat.cols - side) / 2, (mat.rows - side) / 2, side, side));
+  cv::Mat resized;
+  cv::resize(mat, resized, cv::Size(resolution, resolution), 0, 0,
+             side > resolution ? cv::INTER_AREA : cv::INTER_CUBIC);
+  cv::Mat rgb;
+  switch (resized.channels()) {
+    case 1:
+      cv::cvtColor(resized, rgb, cv::COLOR_GRAY2RGB);
+      break;
+    case 3:
+      cv::cvtColor(resized, rgb, cv::COLOR_BGR2RGB);
+      break;
+    case 4: {
+      cv::Mat rgba, color, alpha;
+      cv::cvtColor(resized, rgba, cv::COLOR_BGRA2RGBA);
+      rgba.convertTo(rgba, CV_32FC4, 1.0 / 255.0);
+      std::vector<cv::Mat> planes;
+      cv::split(rgba, planes);
+      for (int c = 0; c < 3; ++c) {
+        planes[c] = planes[c].mul(planes[3]) + (1.0 - planes[3]);
+      }
+      planes.pop_back();
+      cv::merge(planes, color);
+      color.convertTo(rgb, CV_8UC3, 255.0);
+      break;
+    }
+    default:
+      throw Error("unsupported channel count " + std::to_string(resized.channels()));
+  }
+  return rgb;
+}
+
+torch::Tensor to_tensor(const cv::Mat& rgb, int resolution) {
+  return torch::from_blob(const_cast<uint8_t*>(rgb.data), {resolution, resolution, 3},
+                          torch::kUInt8)
+      .permute({2, 0, 1})
+      .to(torch::kFloat32)
+      .div(127.5f)
+      .sub(1.0f);
+}
+
+cv::Mat read_raw(const std::string& path) {
+  try {
+    return cv::imread(path, cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception&) {
+    return cv::Mat();
+  }
+}
+
+}  // namespace
+
+torch::Tensor load_training_image(const std::string& path, int resolution) {
+  const cv::Mat raw = read_raw(path);
+  if (raw.empty()) {
+    throw Error("cannot read image " + path + " (missing, unreadable or not an image)");
+  }
+  return to_tensor(prepare(raw, resolution), resolution);
+}
+
+ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& options,
+                              std::ostream& warnings) {
+  const fs::path root(dir);
+  if (!fs::is_directory(root)) {
+    throw Error("dataset folder " + dir + " does not exist or is not a folder");
+  }
+  if (options.resolution < 4 || options.resolution > 1024) {
+    throw Error("--resolution must lie in [4, 1024], got " + std::to_string(options.resolution));
+  }
+  std::vector<Candidate> candidates;
+  std::vector<std::string> class_names;
+  const fs::path manifest = root / kManifestFile;
+  if (fs::exists(manifest)) {
+    for (const ManifestRow& row : read_manifest(manifest.string())) {
+      candidates.push_back({row.file, row.class_name});
+    }
+    const fs::path meta = root / kDatasetJson;
+    if (fs::exists(meta)) {
+      const auto json = read_json_file(meta.string());
+      if (json.contains("class_names")) {
+        class_names = json.at("class_names").get<std::vector<std::string>>();
+      }
+    }
+  } else {
+    candidates = candidates_from_walk(root, options.subfolder_classes);
+  }
+  if (candidates.empty()) {
+    throw Error("no images found in " + dir +
+                (options.subfolder_classes ? " (with --classes, images must sit in subfolders)"
+                                           : " (looked for .png, .jpg, .jpeg, .bmp, .webp, .tif)"));
+  }
+  std::vector<std::string> found;
+  for (const Candidate& c : candidates) {
+    if (!c.class_name.empty() &&
+        std::find(found.begin(), found.end(), c.class_name) == found.end()) {
+      found.push_back(c.class_name);
+    }
+  }
+  if (class_names.empty()) {
+    class_names = found;
+    std::sort(class_names.begin(), class_names.end());
+  }
+  for (const std::string& name : found) {
+    if (std::find(class_names.begin(), class_names.end(), name) == class_names.end()) {
+      throw Error(dir + ": class '" + name + "' of the manifest is missing from dataset.json");
+    }
+  }
+  const bool conditional = std::all_of(candidates.begin(), candidates.end(),
+                                       [](const Candidate& c) { return !c.class_name.empty(); });
+
+  ImageFolder folder;
+  std::vector<torch::Tensor> images;
+  std::vector<int64_t> labels;
+  for (const Candidate& c : candidates) {
+    const std::string path = (root / c.file).string();
+    const cv::Mat raw = read_raw(path);
+    if (raw.empty()) {
+      warnings << "warning: skipped " << path << " (missing, unreadable or not an image)\n";
+      ++folder.skipped;
+      continue;
+    }
+    images.push_back(to_tensor(prepare(raw, options.resolution), options.resolution));
+    folder.files.push_back(c.file);
+    if (conditional) {
+      labels.push_back(std::find(class_names.begin(), class_names.end(), c.class_name) -
+                       class_names.begin());
+    }
+  }
+  if (images.empty()) {
+    throw Error("none of the " + std::to_string(candidates.size()) + " images in " + dir +
+                " could be read");
+  }
+  if (folder.skipped > 0) {
+    warnings << "warning: skipped " << folder.skipped << " of " << candidates.size()
+             << " images in " << dir << "\n";
+  }
+  folder.data.images = torch::stack(images);
+  if (conditional) {
+    folder.data.labels = torch::tensor(labels, torch::kInt64);
+    folder.data.class_names = class_names;
+  }
+  validate_training_data(folder.data, dir);
+  return folder;
+}
+
+}  // namespace emergence

@@ -1,0 +1,255 @@
+#include "model_folder.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/json_file.h"
+#include "safetensors.h"
+
+namespace emergence {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kWeightsFile = "diffusion_pytorch_model.safetensors";
+
+bool is_file(const fs::path& p) {
+  std::error_code ignored;
+  return fs::is_regular_file(p, ignored);
+}
+
+std::string shape_text(at::IntArrayRef shape) {
+  std::ostringstream s;
+  s << shape;
+  return s.str();
+}
+
+// At most 20 names, so a completely wrong file still gives a readable message.
+std::string name_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < 20; ++i) {
+    out += (i ? ", " : "") + names[i];
+  }
+  if (names.size() > 20) {
+    out += ", … and " + std::to_string(names.size() - 20) + " more";
+  }
+  return out;
+}
+
+// Names from diffusers' deprecated AttentionBlock (kept by google/ddpm-cifar10-32 and other early
+// checkpoints) mapped to the Attention names (diffusers _convert_deprecated_attention_blocks).
+std::string modern_name(const std::string& name) {
+  static const std::pair<const char*, const char*> kRenames[] = {
+      {".query.", ".to_q."},
+      {".key.", ".to_k."},
+      {".value.", ".to_v."},
+      {".proj_attn.", ".to_out.0."},
+  };
+  if (name.find("attentions.") == std::string::npos) {
+    return name;
+  }
+  for (const auto& [old_part, new_part] : kRenames) {
+    const size_t at = name.rfind(old_part);
+    if (at != std::string::npos &&
+        name.find('.', at + std::string(old_part).size()) == std::string::npos) {
+      return name.substr(0, at) + new_part + name.substr(at + std::string(old_part).size());
+    }
+  }
+  return name;
+}
+
+void write_text_atomically(const fs::path& path, const std::string& text) {
+  const fs::path temporary = path.string() + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      fs::remove(temporary, ignored);
+      throw Error("cannot write " + temporary.string());
+    }
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error) {
+    fs::remove(temporary, error);
+    throw Error("cannot rename " + temporary.string() + " to " + path.string());
+  }
+}
+
+void read_emergence_json(const fs::path& path, ModelFolder& folder) {
+  const nlohmann::json j = read_json_file(path.string());
+  if (!j.is_object()) {
+    throw Error(path.string() + " must hold a JSON object");
+  }
+  if (j.contains("class_names") && !j["class_names"].is_null()) {
+    if (!j["class_names"].is_array()) {
+      throw Error(path.string() + ": class_names must be a list of strings");
+    }
+    for (const auto& name : j["class_names"]) {
+      if (!name.is_string()) {
+        throw Error(path.string() + ": class_names must be a list of strings");
+      }
+      folder.class_names.push_back(name.get<std::string>());
+    }
+  }
+  if (j.contains("null_class") && !j["null_class"].is_null()) {
+    if (!j["null_class"].is_boolean()) {
+      throw Error(path.string() + ": null_class must be true or false");
+    }
+    folder.null_class = j["null_class"].get<bool>();
+  }
+}
+
+}  // namespace
+
+ModelFolder read_model_folder(const std::string& dir) {
+  const fs::path root(dir);
+  std::error_code ignored;
+  if (!fs::is_directory(root, ignored)) {
+    throw Error("model folder " + dir + " does not exist");
+  }
+  ModelFolder folder;
+  folder.path = dir;
+  fs::path unet_dir = root;
+  if (is_file(root / "model_index.json") || is_file(root / "unet" / "config.json")) {
+    unet_dir = root / "unet";
+    const fs::path scheduler = root / "scheduler" / "scheduler_config.json";
+    if (is_file(scheduler)) {
+      folder.scheduler = read_scheduler_config(scheduler.string());
+    }
+    if (is_file(root / "emergence.json")) {
+      read_emergence_json(root / "emergence.json", folder);
+    }
+  }
+  const fs::path config_path = unet_dir / "config.json";
+  if (!is_file(config_path)) {
+    throw Error(dir + " is not a model folder: expected config.json and " + kWeightsFile +
+                ", or a diffusers pipeline (model_index.json, unet/, scheduler/)");
+  }
+  try {
+    folder.config = unet2d_config_from_json(read_json_file(config_path.string()));
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    throw Error(what.find(config_path.string()) == std::string::npos
+                    ? config_path.string() + ": " + what
+                    : what);
+  }
+  const fs::path weights = unet_dir / kWeightsFile;
+  if (!is_file(weights)) {
+    if (is_file(unet_dir / "diffusion_pytorch_model.bin")) {
+      throw Error(unet_dir.string() + " holds only PyTorch .bin weights; convert them to " +
+                  kWeightsFile);
+    }
+    throw Error("missing weights file " + weights.string());
+  }
+  folder.weights_path = weights.string();
+  return folder;
+}
+
+std::map<std::string, torch::Tensor> state_dict(UNet2DModel& model) {
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& item : model->named_parameters()) {
+    tensors[item.key()] = item.value();
+  }
+  for (const auto& item : model->named_buffers()) {
+    tensors[item.key()] = item.value();
+  }
+  return tensors;
+}
+
+void load_weights(UNet2DModel& model, const std::map<std::string, torch::Tensor>& tensors,
+                  const std::string& origin) {
+  std::map<std::string, torch::Tensor> renamed;
+  for (const auto& [name, tensor] : tensors) {
+    std::string target = modern_name(name);
+    // Early GaussianFourierProjection checkpoints store the frequencies twice, as W and weight.
+    if (target == "time_proj.W") {
+      if (tensors.count("time_proj.weight")) {
+        continue;
+      }
+      target = "time_proj.weight";
+    }
+    if (!renamed.emplace(target, tensor).second) {
+      throw Error(origin + ": tensor '" + target + "' appears twice (old and new name)");
+    }
+  }
+  std::map<std::string, torch::Tensor> expected = state_dict(model);
+  std::vector<std::string> missing, unexpected;
+  for (const auto& item : expected) {
+    if (!renamed.count(item.first)) {
+      missing.push_back(item.first);
+    }
+  }
+  for (const auto& item : renamed) {
+    if (!expected.count(item.first)) {
+      unexpected.push_back(item.first);
+    }
+  }
+  if (!missing.empty() || !unexpected.empty()) {
+    std::string message = origin + " does not match the model's config.json:";
+    if (!missing.empty()) {
+      message += " missing tensors: " + name_list(missing) + ".";
+    }
+    if (!unexpected.empty()) {
+      message += " unexpected tensors: " + name_list(unexpected) + ".";
+    }
+    throw Error(message);
+  }
+  for (const auto& [name, target] : expected) {
+    const torch::Tensor& source = renamed.at(name);
+    if (source.sizes() != target.sizes()) {
+      throw Error(origin + ": tensor '" + name + "' has shape " + shape_text(source.sizes()) +
+                  " in the file but the model expects " + shape_text(target.sizes()));
+    }
+  }
+  torch::NoGradGuard no_grad;
+  for (auto& [name, target] : expected) {
+    target.copy_(renamed.at(name));
+  }
+}
+
+UNet2DModel load_unet(const ModelFolder& folder) {
+  UNet2DModel model(folder.config);
+  load_weights(model, read_safetensors(folder.weights_path), folder.weights_path);
+  model->eval();
+  return model;
+}
+
+void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2DModel& model,
+                       const nlohmann::json& scheduler_config,
+                       const std::vector<std::string>& class_names, bool null_class) {
+  const fs::path root(dir);
+  std::error_code error;
+  fs::create_directories(root / "unet", error);
+  if (!error) {
+    fs::create_directories(root / "scheduler", error);
+  }
+  if (error) {
+    throw Error("cannot create model folder " + dir + ": " + error.message());
+  }
+  std::string scheduler_class = "DDPMScheduler";
+  if (scheduler_config.is_object() && scheduler_config.contains("_class_name") &&
+      scheduler_config["_class_name"].is_string()) {
+    scheduler_class = scheduler_config["_class_name"].get<std::string>();
+  }
+  const nlohmann::json index = {
+      {"_class_name", "DDPMPipeline"},
+      {"_diffusers_version", "0.35.2"},
+      {"scheduler", nlohmann::json::array({"diffusers", scheduler_class})},
+      {"unet", nlohmann::json::array({"diffusers", "UNet2DModel"})}};
+  write_safetensors((root / "unet" / kWeightsFile).string(), state_dict(model), {{"format", "pt"}});
+  write_text_atomically(root / "unet" / "config.json", to_json(config).dump(2) + "\n");
+  write_text_atomically(root / "scheduler" / "scheduler_config.json",
+                        scheduler_config.dump(2) + "\n");
+  write_text_atomically(
+      root / "emergence.json",
+      nlohmann::json{{"class_names", class_names}, {"null_class", null_class}}.dump(2) + "\n");
+  write_text_atomically(root / "model_index.json", index.dump(2) + "\n");
+}
+
+}  // namespace emergence

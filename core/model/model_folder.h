@@ -1,0 +1,49 @@
+#pragma once
+
+#include <torch/types.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/scheduler_config.h"
+#include "unet2d_config.h"
+#include "unet2d_model.h"
+
+namespace emergence {
+
+// What a model folder holds. Either a bare UNet folder (config.json and
+// diffusion_pytorch_model.safetensors) or a diffusers pipeline folder (model_index.json, unet/,
+// scheduler/scheduler_config.json, and our optional emergence.json).
+struct ModelFolder {
+  std::string path;          // the folder as given
+  std::string weights_path;  // the .safetensors file
+  UNet2DConfig config;
+  std::optional<SchedulerConfig> scheduler;  // from scheduler/scheduler_config.json
+  std::vector<std::string> class_names;      // from emergence.json; empty when absent
+  bool null_class = false;  // emergence.json "null_class": the last class embedding is "no class"
+};
+
+// Reads the folder's configs (not the weights); errors name the file at fault.
+ModelFolder read_model_folder(const std::string& dir);
+// Builds the UNet of a folder and loads its weights.
+UNet2DModel load_unet(const ModelFolder& folder);
+
+// Copies a state dict into the model by diffusers name. Legacy attention names (query, key, value,
+// proj_attn) are accepted. Missing or unexpected tensors are an Error listing their names; a shape
+// mismatch names the tensor and both shapes. `origin` (a file name) starts every message.
+void load_weights(UNet2DModel& model, const std::map<std::string, torch::Tensor>& tensors,
+                  const std::string& origin);
+// The model's tensors under their diffusers state-dict names.
+std::map<std::string, torch::Tensor> state_dict(UNet2DModel& model);
+
+// Writes the pipeline layout: model_index.json, unet/config.json,
+// unet/diffusion_pytorch_model.safetensors, scheduler/scheduler_config.json and emergence.json
+// ({"class_names": [...], "null_class": bool}). Each file is replaced atomically.
+void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2DModel& model,
+                       const nlohmann::json& scheduler_config,
+                       const std::vector<std::string>& class_names, bool null_class);
+
+}  // namespace emergence

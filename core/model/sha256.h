@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace emergence {
+
+// SHA-256 (FIPS 180-4), incremental: update() any number of times, then hex_digest() once.
+class Sha256 {
+ public:
+  Sha256();
+  void update(const void* data, size_t size);
+  std::string hex_digest();
+
+ private:
+  void compress(const uint8_t* block);
+
+  uint32_t state_[8];
+  uint8_t buffer_[64];
+  size_t buffered_ = 0;
+  uint64_t total_bytes_ = 0;
+};
+
+// Hex SHA-256 of a file's contents; errors name the file.
+std::string sha256_file_hex(const std::string& path);
+
+}  // namespace emergence

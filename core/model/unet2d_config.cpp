@@ -1,0 +1,287 @@
+#include "unet2d_config.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace emergence {
+namespace {
+
+const std::vector<std::string> kDownTypes = {"DownBlock2D", "AttnDownBlock2D"};
+const std::vector<std::string> kUpTypes = {"UpBlock2D", "AttnUpBlock2D"};
+const std::vector<std::string> kActivations = {"silu", "swish", "mish", "gelu", "relu"};
+
+bool one_of(const std::string& value, const std::vector<std::string>& allowed) {
+  return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    out += (out.empty() ? "" : ", ") + v;
+  }
+  return out;
+}
+
+Error wrong_type(const char* key, const char* expected) {
+  return Error(std::string("UNet config key '") + key + "' must be " + expected);
+}
+
+// Integers may be written as 2.0 by some tools; anything fractional is rejected.
+int to_int(const nlohmann::json& v, const char* key) {
+  if (v.is_number_integer()) {
+    return v.get<int>();
+  }
+  if (v.is_number_float() && v.get<double>() == static_cast<int>(v.get<double>())) {
+    return static_cast<int>(v.get<double>());
+  }
+  throw wrong_type(key, "an integer");
+}
+
+template <typename T>
+T convert(const nlohmann::json& v, const char* key);
+
+template <>
+int convert<int>(const nlohmann::json& v, const char* key) {
+  return to_int(v, key);
+}
+template <>
+double convert<double>(const nlohmann::json& v, const char* key) {
+  if (!v.is_number()) {
+    throw wrong_type(key, "a number");
+  }
+  return v.get<double>();
+}
+template <>
+bool convert<bool>(const nlohmann::json& v, const char* key) {
+  if (!v.is_boolean()) {
+    throw wrong_type(key, "true or false");
+  }
+  return v.get<bool>();
+}
+template <>
+std::string convert<std::string>(const nlohmann::json& v, const char* key) {
+  if (!v.is_string()) {
+    throw wrong_type(key, "a string");
+  }
+  return v.get<std::string>();
+}
+
+// A key that is absent keeps its default; null keeps the default too, as diffusers does for
+// non-optional arguments.
+template <typename T>
+void read(const nlohmann::json& j, const char* key, T& out) {
+  const auto it = j.find(key);
+  if (it != j.end() && !it->is_null()) {
+    out = convert<T>(*it, key);
+  }
+}
+
+// Optional keys: null means "not set".
+template <typename T>
+void read(const nlohmann::json& j, const char* key, std::optional<T>& out) {
+  const auto it = j.find(key);
+  if (it == j.end()) {
+    return;
+  }
+  out = it->is_null() ? std::nullopt : std::optional<T>(convert<T>(*it, key));
+}
+
+template <typename T>
+void read_list(const nlohmann::json& j, const char* key, std::vector<T>& out) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return;
+  }
+  if (!it->is_array()) {
+    throw wrong_type(key, "a list");
+  }
+  out.clear();
+  for (const auto& item : *it) {
+    out.push_back(convert<T>(item, key));
+  }
+}
+
+template <typename T>
+nlohmann::json optional_json(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+int UNet2DConfig::time_embed_dim() const {
+  return time_embedding_dim.value_or(block_out_channels.at(0) * 4);
+}
+
+void validate(const UNet2DConfig& c) {
+  auto fail = [](const std::string& message) { throw Error("UNet config: " + message); };
+  if (c.block_out_channels.empty()) {
+    fail("block_out_channels must not be empty");
+  }
+  if (c.down_block_types.size() != c.block_out_channels.size() ||
+      c.up_block_types.size() != c.block_out_channels.size()) {
+    fail("down_block_types, up_block_types and block_out_channels must have the same length");
+  }
+  for (const auto& t : c.down_block_types) {
+    if (!one_of(t, kDownTypes)) {
+      fail("down block type '" + t + "' is not supported (supported: " + joined(kDownTypes) + ")");
+    }
+  }
+  for (const auto& t : c.up_block_types) {
+    if (!one_of(t, kUpTypes)) {
+      fail("up block type '" + t + "' is not supported (supported: " + joined(kUpTypes) + ")");
+    }
+  }
+  if (c.mid_block_type && *c.mid_block_type != "UNetMidBlock2D") {
+    fail("mid_block_type '" + *c.mid_block_type + "' is not supported (UNetMidBlock2D or null)");
+  }
+  if (c.sample_size < 1 || c.sample_size > 4096) {
+    fail("sample_size must be in [1, 4096]");
+  }
+  if (c.in_channels < 1 || c.out_channels < 1) {
+    fail("in_channels and out_channels must be at least 1");
+  }
+  if (c.layers_per_block < 1 || c.layers_per_block > 64) {
+    fail("layers_per_block must be in [1, 64]");
+  }
+  if (c.norm_num_groups < 1) {
+    fail("norm_num_groups must be at least 1");
+  }
+  for (int channels : c.block_out_channels) {
+    if (channels < 1 || channels % c.norm_num_groups != 0) {
+      fail("every block_out_channels entry must be a positive multiple of norm_num_groups (" +
+           std::to_string(c.norm_num_groups) + ")");
+    }
+    if (c.attention_head_dim && (*c.attention_head_dim < 1 || channels < *c.attention_head_dim)) {
+      fail("attention_head_dim must be in [1, " + std::to_string(channels) + "]");
+    }
+    if (c.attn_norm_num_groups &&
+        (*c.attn_norm_num_groups < 1 || channels % *c.attn_norm_num_groups != 0)) {
+      fail("attn_norm_num_groups must divide every block_out_channels entry");
+    }
+  }
+  if (!(c.norm_eps > 0)) {
+    fail("norm_eps must be positive");
+  }
+  if (c.time_embedding_type != "positional" && c.time_embedding_type != "fourier") {
+    fail("time_embedding_type '" + c.time_embedding_type +
+         "' is not supported (positional or fourier)");
+  }
+  if (c.time_embedding_type == "positional" && c.block_out_channels[0] / 2 == c.freq_shift) {
+    fail("freq_shift must differ from block_out_channels[0] / 2");
+  }
+  if (c.time_embedding_dim && *c.time_embedding_dim < 1) {
+    fail("time_embedding_dim must be at least 1");
+  }
+  if (c.resnet_time_scale_shift != "default" && c.resnet_time_scale_shift != "scale_shift") {
+    fail("resnet_time_scale_shift '" + c.resnet_time_scale_shift +
+         "' is not supported (default or scale_shift)");
+  }
+  if (c.downsample_type != "conv" && c.downsample_type != "resnet") {
+    fail("downsample_type must be conv or resnet");
+  }
+  if (c.upsample_type != "conv" && c.upsample_type != "resnet") {
+    fail("upsample_type must be conv or resnet");
+  }
+  if (!one_of(c.act_fn, kActivations)) {
+    fail("act_fn '" + c.act_fn + "' is not supported (" + joined(kActivations) + ")");
+  }
+  if (c.class_embed_type && *c.class_embed_type != "timestep" &&
+      *c.class_embed_type != "identity") {
+    fail("class_embed_type '" + *c.class_embed_type +
+         "' is not supported (null, timestep or "
+         "identity)");
+  }
+  if (c.num_class_embeds && *c.num_class_embeds < 1) {
+    fail("num_class_embeds must be at least 1");
+  }
+}
+
+UNet2DConfig unet2d_config_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) {
+    throw Error("UNet config must be a JSON object");
+  }
+  UNet2DConfig c;
+  const auto class_name = j.find("_class_name");
+  if (class_name != j.end() && *class_name != "UNet2DModel") {
+    throw Error("UNet config: _class_name is " + class_name->dump() +
+                ", only UNet2DModel is supported");
+  }
+  const auto size = j.find("sample_size");
+  if (size != j.end() && size->is_array()) {
+    if (size->size() != 2 ||
+        to_int((*size)[0], "sample_size") != to_int((*size)[1], "sample_size")) {
+      throw Error("UNet config key 'sample_size' must be one size (square images only)");
+    }
+    c.sample_size = to_int((*size)[0], "sample_size");
+  } else {
+    read(j, "sample_size", c.sample_size);
+  }
+  read(j, "in_channels", c.in_channels);
+  read(j, "out_channels", c.out_channels);
+  read(j, "center_input_sample", c.center_input_sample);
+  read(j, "time_embedding_type", c.time_embedding_type);
+  read(j, "time_embedding_dim", c.time_embedding_dim);
+  read(j, "freq_shift", c.freq_shift);
+  read(j, "flip_sin_to_cos", c.flip_sin_to_cos);
+  read_list(j, "down_block_types", c.down_block_types);
+  read(j, "mid_block_type", c.mid_block_type);
+  read_list(j, "up_block_types", c.up_block_types);
+  read_list(j, "block_out_channels", c.block_out_channels);
+  read(j, "layers_per_block", c.layers_per_block);
+  read(j, "mid_block_scale_factor", c.mid_block_scale_factor);
+  read(j, "downsample_padding", c.downsample_padding);
+  read(j, "downsample_type", c.downsample_type);
+  read(j, "upsample_type", c.upsample_type);
+  read(j, "dropout", c.dropout);
+  read(j, "act_fn", c.act_fn);
+  read(j, "attention_head_dim", c.attention_head_dim);
+  read(j, "norm_num_groups", c.norm_num_groups);
+  read(j, "attn_norm_num_groups", c.attn_norm_num_groups);
+  read(j, "norm_eps", c.norm_eps);
+  read(j, "resnet_time_scale_shift", c.resnet_time_scale_shift);
+  read(j, "add_attention", c.add_attention);
+  read(j, "class_embed_type", c.class_embed_type);
+  read(j, "num_class_embeds", c.num_class_embeds);
+  read(j, "num_train_timesteps", c.num_train_timesteps);
+  if (j.contains("attention_legacy_order") && j["attention_legacy_order"] == true) {
+    throw Error("UNet config: attention_legacy_order true is not supported");
+  }
+  validate(c);
+  return c;
+}
+
+nlohmann::json to_json(const UNet2DConfig& c) {
+  return {{"_class_name", "UNet2DModel"},
+          {"_diffusers_version", "0.35.2"},
+          {"sample_size", c.sample_size},
+          {"in_channels", c.in_channels},
+          {"out_channels", c.out_channels},
+          {"center_input_sample", c.center_input_sample},
+          {"time_embedding_type", c.time_embedding_type},
+          {"time_embedding_dim", optional_json(c.time_embedding_dim)},
+          {"freq_shift", c.freq_shift},
+          {"flip_sin_to_cos", c.flip_sin_to_cos},
+          {"down_block_types", c.down_block_types},
+          {"mid_block_type", optional_json(c.mid_block_type)},
+          {"up_block_types", c.up_block_types},
+          {"block_out_channels", c.block_out_channels},
+          {"layers_per_block", c.layers_per_block},
+          {"mid_block_scale_factor", c.mid_block_scale_factor},
+          {"downsample_padding", c.downsample_padding},
+          {"downsample_type", c.downsample_type},
+          {"upsample_type", c.upsample_type},
+          {"dropout", c.dropout},
+          {"act_fn", c.act_fn},
+          {"attention_head_dim", optional_json(c.attention_head_dim)},
+          {"norm_num_groups", c.norm_num_groups},
+          {"attn_norm_num_groups", optional_json(c.attn_norm_num_groups)},
+          {"norm_eps", c.norm_eps},
+          {"resnet_time_scale_shift", c.resnet_time_scale_shift},
+          {"add_attention", c.add_attention},
+          {"class_embed_type", optional_json(c.class_embed_type)},
+          {"num_class_embeds", optional_json(c.num_class_embeds)},
+          {"num_train_timesteps", optional_json(c.num_train_timesteps)}};
+}
+
+}  // namespace emergence

@@ -1,0 +1,112 @@
+#include "training_run.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/model/unet2d_model.h"
+#include "default_unet_config.h"
+#include "trainer.h"
+
+namespace emergence {
+namespace {
+
+std::string format_duration(double seconds) {
+  const int s = static_cast<int>(seconds + 0.5);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  return buffer;
+}
+
+}  // namespace
+
+std::vector<int> parse_channel_list(const std::string& text) {
+  std::vector<int> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      size_t used = 0;
+      out.push_back(std::stoi(item, &used));
+      if (used != item.size()) {
+        throw std::invalid_argument(item);
+      }
+    } catch (const std::exception&) {
+      throw Error("--channels expects comma-separated whole numbers like 32,64,128, got '" + text +
+                  "'");
+    }
+  }
+  return out;
+}
+
+void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::ostream& log) {
+  namespace fs = std::filesystem;
+  if (spec.out_dir.empty()) {
+    throw Error("--out MODELDIR is required");
+  }
+  if (spec.checkpoint_every < 1 || spec.log_every < 1) {
+    throw Error("checkpoint and log intervals must be at least 1 step");
+  }
+  const fs::path work =
+      spec.work_dir.empty() ? fs::path(spec.out_dir + ".train") : fs::path(spec.work_dir);
+  fs::create_directories(work);
+  const std::string checkpoint = (work / "checkpoint.pt").string();
+  const std::string loss_csv = (work / "loss.csv").string();
+
+  std::unique_ptr<Trainer> trainer;
+  if (spec.resume) {
+    if (!fs::exists(checkpoint)) {
+      throw Error("--resume: no checkpoint at " + checkpoint);
+    }
+    trainer = Trainer::resume(checkpoint, data);
+    trainer->set_total_steps(spec.options.steps);
+    log << "resumed " << checkpoint << " at step " << trainer->steps_done() << "\n";
+  } else {
+    const UNet2DConfig config = default_unet_config(
+        static_cast<int>(data.images.size(2)), static_cast<int>(data.images.size(1)), spec.channels,
+        static_cast<int>(data.class_names.size()));
+    trainer = std::make_unique<Trainer>(config, data, spec.options);
+    std::ofstream(loss_csv, std::ios::trunc) << "step,loss,smoothed_loss,lr,seconds\n";
+  }
+  log << "training " << parameter_count(*trainer->model()) << " parameters on " << data.size()
+      << " images (" << data.class_names.size() << " classes), batch "
+      << trainer->options().batch_size << ", " << trainer->options().steps << " steps\n";
+
+  std::ofstream csv(loss_csv, std::ios::app);
+  const auto start = std::chrono::steady_clock::now();
+  auto window_start = start;
+  const int64_t first_step = trainer->steps_done();
+  int64_t window_first = first_step;
+  while (trainer->steps_done() < trainer->options().steps) {
+    const double loss = trainer->step();
+    const int64_t done = trainer->steps_done();
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start).count();
+    if (done % spec.log_every == 0 || done == trainer->options().steps) {
+      const double window = std::chrono::duration<double>(now - window_start).count();
+      const double rate = window > 0 ? (done - window_first) / window : 0.0;
+      const double eta = rate > 0 ? (trainer->options().steps - done) / rate : 0.0;
+      char line[160];
+      std::snprintf(line, sizeof line, "step %lld/%lld  loss %.4f  %.2f it/s  ETA %s",
+                    static_cast<long long>(done), static_cast<long long>(trainer->options().steps),
+                    trainer->smoothed_loss(), rate, format_duration(eta).c_str());
+      log << line << std::endl;
+      window_start = now;
+      window_first = done;
+    }
+    csv << done << ',' << loss << ',' << trainer->smoothed_loss() << ',' << trainer->learning_rate()
+        << ',' << elapsed << "\n";
+    if (done % spec.checkpoint_every == 0) {
+      csv.flush();
+      trainer->save_checkpoint(checkpoint);
+    }
+  }
+  trainer->save_checkpoint(checkpoint);
+  trainer->export_model_folder(spec.out_dir);
+  log << "wrote " << spec.out_dir << " (EMA weights, step " << trainer->steps_done() << ")\n";
+}
+
+}  // namespace emergence

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "trainer_options.h"
+#include "training_data.h"
+
+namespace emergence {
+
+// A whole training run as `emergence train` and `emergence-train` drive it.
+struct TrainingRunSpec {
+  std::string out_dir;   // the diffusers pipeline folder written at the end
+  std::string work_dir;  // checkpoint.pt and loss.csv; default: out_dir + ".train"
+  bool resume = false;   // continue from work_dir/checkpoint.pt (its config and options)
+  std::vector<int> channels = {32, 64, 128};
+  TrainerOptions options;
+  int checkpoint_every = 250;
+  int log_every = 25;
+};
+
+// Trains, printing "step N/M  loss L  it/s R  ETA …" lines to `log`, appending "step,loss,
+// smoothed_loss,lr,seconds" rows to work_dir/loss.csv, checkpointing every checkpoint_every steps
+// and at the end, then writes the EMA model folder. Resuming with --steps at or below the
+// checkpoint's step only exports.
+void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::ostream& log);
+
+// "32,64,128" → {32, 64, 128}; errors name the option.
+std::vector<int> parse_channel_list(const std::string& text);
+
+}  // namespace emergence

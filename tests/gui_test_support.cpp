@@ -1,0 +1,44 @@
+#include "gui_test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include "ui/controls_panel.h"
+#include "ui/message_banner.h"
+
+namespace emergence::ui::test {
+
+QString test_data_dir(const QString& relative) {
+  return QStringLiteral(EMERGENCE_TEST_DATA_DIR) + QLatin1Char('/') + relative;
+}
+
+QString small_model_dir() { return test_data_dir(QStringLiteral("unet/unet_small")); }
+
+bool wait_until(const std::function<bool()>& condition, int timeout_ms) {
+  return QTest::qWaitFor(condition, timeout_ms);
+}
+
+std::unique_ptr<MainWindow> window_with_small_model() {
+  QSettings().clear();
+  auto window = std::make_unique<MainWindow>(QString());
+  QSignalSpy ready(window.get(), &MainWindow::modelReady);
+  window->openModelFolder(small_model_dir());
+  if (!ready.wait(60000)) {
+    ADD_FAILURE() << "the unet_small fixture did not load: "
+                  << window->banner()->text().toStdString();
+  }
+  return window;
+}
+
+bool run_to_end(MainWindow& window, int steps) {
+  window.controls()->stepsBox()->setValue(steps);
+  QSignalSpy ended(&window, &MainWindow::runEnded);
+  window.generate();
+  return ended.wait(120000);
+}
+
+}  // namespace emergence::ui::test

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+#include <memory>
+
+#include "ui/main_window.h"
+
+namespace emergence::ui::test {
+
+// The small random-weight UNet fixture (16×16 RGB, no scheduler config).
+QString small_model_dir();
+QString test_data_dir(const QString& relative);
+
+// A main window with fresh settings and no built-in model; fails the calling test (ASSERT) when
+// the fixture model does not load within the timeout.
+std::unique_ptr<MainWindow> window_with_small_model();
+// Polls the event loop until the condition holds or the timeout passes.
+bool wait_until(const std::function<bool()>& condition, int timeout_ms = 60000);
+// Sets the step count and runs to the end; false if the run did not end in time.
+bool run_to_end(MainWindow& window, int steps);
+
+}  // namespace emergence::ui::test

@@ -1,0 +1,189 @@
+// safetensors reading and writing, including files that lie about their contents, and SHA-256.
+#include "core/model/safetensors.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/error.h"
+#include "core/model/sha256.h"
+
+namespace emergence {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SafetensorsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("emergence_safetensors_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A file with `header` as its JSON and `data` after it; `claimed` overrides the length field.
+  std::string write_raw(const std::string& name, const std::string& header, const std::string& data,
+                        int64_t claimed = -1) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream out(path, std::ios::binary);
+    const uint64_t n = claimed < 0 ? header.size() : static_cast<uint64_t>(claimed);
+    for (int i = 0; i < 8; ++i) {
+      out.put(static_cast<char>((n >> (8 * i)) & 0xff));
+    }
+    out << header << data;
+    return path;
+  }
+
+  // Reading `path` must throw an Error whose message names the file and holds every `part`.
+  static void expect_rejected(const std::string& path, const std::vector<std::string>& parts) {
+    try {
+      read_safetensors(path);
+      FAIL() << "no error for " << path;
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(path), std::string::npos) << message;
+      for (const auto& part : parts) {
+        EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
+      }
+    }
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SafetensorsTest, RoundTripKeepsValuesShapesAndMetadata) {
+  const std::map<std::string, torch::Tensor> tensors = {
+      {"b.weight", torch::arange(6, torch::kFloat32).reshape({2, 3})},
+      {"a.bias", torch::tensor({1.5f, -2.25f, 3.0f})},
+      {"scalar", torch::tensor(7.0f)},
+      {"empty", torch::zeros({0, 4})},
+  };
+  const std::string path = (dir_ / "model.safetensors").string();
+  write_safetensors(path, tensors, {{"format", "pt"}});
+  EXPECT_FALSE(fs::exists(path + ".partial"));
+
+  const auto loaded = read_safetensors(path);
+  ASSERT_EQ(loaded.size(), tensors.size());
+  for (const auto& [name, tensor] : tensors) {
+    ASSERT_TRUE(loaded.count(name)) << name;
+    EXPECT_EQ(loaded.at(name).sizes(), tensor.sizes()) << name;
+    EXPECT_TRUE(torch::equal(loaded.at(name), tensor)) << name;
+  }
+  EXPECT_EQ(read_safetensors_metadata(path),
+            (std::map<std::string, std::string>{{"format", "pt"}}));
+
+  std::ifstream in(path, std::ios::binary);
+  uint64_t header_bytes = 0;
+  for (int i = 0; i < 8; ++i) {
+    header_bytes |= static_cast<uint64_t>(static_cast<unsigned char>(in.get())) << (8 * i);
+  }
+  EXPECT_EQ(header_bytes % 8, 0u);
+  // Tensors are laid out in sorted-name order: "a.bias" first, at offset 0.
+  std::string header(header_bytes, '\0');
+  in.read(header.data(), static_cast<std::streamsize>(header_bytes));
+  const auto j = nlohmann::json::parse(header);
+  EXPECT_EQ(j["a.bias"]["data_offsets"][0], 0);
+  EXPECT_EQ(j["b.weight"]["data_offsets"][0], 12);
+  EXPECT_EQ(j["b.weight"]["dtype"], "F32");
+}
+
+TEST_F(SafetensorsTest, HalfAndBfloat16BecomeFloat32) {
+  const torch::Tensor values = torch::tensor({0.5f, -1.25f, 3.0f, 1024.0f});
+  const torch::Tensor half = values.to(torch::kFloat16);
+  const torch::Tensor bf16 = values.to(torch::kBFloat16);
+  const std::string data(static_cast<const char*>(half.data_ptr()), 8);
+  const std::string data2(static_cast<const char*>(bf16.data_ptr()), 8);
+  const std::string header = R"({"h":{"dtype":"F16","shape":[2,2],"data_offsets":[0,8]},)"
+                             R"("b":{"dtype":"BF16","shape":[4],"data_offsets":[8,16]}})";
+  const auto loaded = read_safetensors(write_raw("half.safetensors", header, data + data2));
+  EXPECT_EQ(loaded.at("h").scalar_type(), torch::kFloat32);
+  EXPECT_TRUE(torch::equal(loaded.at("h"), values.reshape({2, 2})));
+  EXPECT_TRUE(torch::equal(loaded.at("b"), values));
+}
+
+TEST_F(SafetensorsTest, BadFilesGetAClearErrorEach) {
+  const std::string eight(8, '\0');
+  const std::string ok_entry = R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})";
+  expect_rejected((dir_ / "missing.safetensors").string(), {"cannot open"});
+  {
+    const std::string path = (dir_ / "short.safetensors").string();
+    std::ofstream(path) << "abc";
+    expect_rejected(path, {"too short"});
+  }
+  expect_rejected(write_raw("long_header.safetensors", "{" + ok_entry + "}", eight, 4096),
+                  {"header claims 4096 bytes"});
+  expect_rejected(write_raw("huge_header.safetensors", "{}", "", INT64_MAX), {"header claims"});
+  expect_rejected(write_raw("not_json.safetensors", "{\"a\": [1, 2", eight), {"not valid JSON"});
+  expect_rejected(write_raw("array.safetensors", "[1,2]", ""), {"not a JSON object"});
+  expect_rejected(write_raw("out_of_range.safetensors",
+                            R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", eight),
+                  {"tensor 'w'", "outside the data section of 8 bytes"});
+  expect_rejected(write_raw("reversed.safetensors",
+                            R"({"w":{"dtype":"F32","shape":[0],"data_offsets":[8,4]}})", eight),
+                  {"tensor 'w'", "data_offsets [8, 4]"});
+  expect_rejected(
+      write_raw("overlap.safetensors",
+                "{" + ok_entry + R"(,"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+                eight + eight),
+      {"'a'", "'b'", "overlapping"});
+  expect_rejected(write_raw("shape.safetensors",
+                            R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", eight),
+                  {"tensor 'w'", "shape [3]", "does not match its 8 data bytes"});
+  expect_rejected(
+      write_raw(
+          "overflow.safetensors",
+          R"({"w":{"dtype":"F32","shape":[2147483647,2147483647,2147483647],"data_offsets":[0,8]}})",
+          eight),
+      {"tensor 'w'"});
+  expect_rejected(write_raw("dtype.safetensors",
+                            R"({"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", eight),
+                  {"tensor 'w'", "I64", "only F32, F16 and BF16"});
+  expect_rejected(write_raw("negative.safetensors",
+                            R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight),
+                  {"tensor 'w'", "shape"});
+  expect_rejected(write_raw("offsets.safetensors",
+                            R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0]}})", eight),
+                  {"tensor 'w'", "data_offsets"});
+  expect_rejected(write_raw("entry.safetensors", R"({"w": 3})", eight), {"tensor 'w'"});
+  expect_rejected(write_raw("metadata.safetensors", R"({"__metadata__":{"k":1}})", ""),
+                  {"__metadata__"});
+}
+
+TEST_F(SafetensorsTest, WriterRejectsWhatItCannotStore) {
+  const std::string path = (dir_ / "bad.safetensors").string();
+  EXPECT_THROW(write_safetensors(path, {{"i", torch::arange(3)}}), Error);
+  EXPECT_THROW(write_safetensors(path, {{"__metadata__", torch::zeros({1})}}), Error);
+  EXPECT_THROW(write_safetensors((dir_ / "no" / "such" / "dir.safetensors").string(),
+                                 {{"a", torch::zeros({1})}}),
+               Error);
+  EXPECT_FALSE(fs::exists(path));
+}
+
+TEST(Sha256Test, MatchesFips180Vectors) {
+  auto hex = [](const std::string& text) {
+    Sha256 h;
+    h.update(text.data(), text.size());
+    return h.hex_digest();
+  };
+  EXPECT_EQ(hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  Sha256 million;
+  const std::string chunk(1000, 'a');
+  for (int i = 0; i < 1000; ++i) {
+    million.update(chunk.data(), chunk.size());
+  }
+  EXPECT_EQ(million.hex_digest(),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+}  // namespace
+}  // namespace emergence

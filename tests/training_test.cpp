@@ -1,0 +1,319 @@
+// The trainer: loss, EMA, augmentation, checkpoints and resume, the exported folder, guidance.
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "core/model/unet_diffusion_model.h"
+#include "core/prediction.h"
+#include "core/training/dataset_manifest.h"
+#include "core/training/default_unet_config.h"
+#include "core/training/diffusion_loss.h"
+#include "core/training/ema_weights.h"
+#include "core/training/sample_metrics.h"
+#include "core/training/shift_augment.h"
+#include "core/training/trainer.h"
+#include "core/training/training_data.h"
+
+namespace emergence {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The models here are tiny: one thread avoids OpenMP spin-waits on a busy CI machine.
+class SingleThreaded : public ::testing::Environment {
+ public:
+  void SetUp() override { at::set_num_threads(1); }
+};
+const auto* const kSingleThreaded = ::testing::AddGlobalTestEnvironment(new SingleThreaded);
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("emergence_training_test_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Four 8×8 images in two classes: flat colours with a bright square, easy to learn quickly.
+TrainingData tiny_data() {
+  TrainingData data;
+  data.images = torch::full({4, 3, 8, 8}, -1.0f);
+  data.images[0].select(0, 0).fill_(1.0f);
+  data.images[1].select(0, 1).fill_(1.0f);
+  data.images[2].slice(1, 2, 6).slice(2, 2, 6).fill_(1.0f);
+  data.images[3].slice(1, 0, 4).fill_(0.5f);
+  data.labels = torch::tensor({0, 0, 1, 1}, torch::kInt64);
+  data.class_names = {"colour", "shape"};
+  return data;
+}
+
+UNet2DConfig tiny_config() { return default_unet_config(8, 3, {8, 16}, 2); }
+
+TrainerOptions tiny_options() {
+  TrainerOptions options;
+  options.batch_size = 8;
+  options.learning_rate = 3e-3;
+  options.warmup_steps = 5;
+  options.seed = 7;
+  return options;
+}
+
+std::vector<torch::Tensor> parameters_of(UNet2DModel& model) {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : model->parameters()) {
+    out.push_back(p.detach().clone());
+  }
+  return out;
+}
+
+TEST(DiffusionLoss, MinSnrWeightsForVPrediction) {
+  // SNR = ᾱ/(1−ᾱ): ᾱ = 0.5 → SNR 1 → weight 1/2; ᾱ = 10/11 → SNR 10 → min(10, 5)/11.
+  const auto w = min_snr_v_weights(torch::tensor({0.5f, 10.0f / 11.0f}), 5.0);
+  EXPECT_NEAR(w[0].item<float>(), 0.5f, 1e-6f);
+  EXPECT_NEAR(w[1].item<float>(), 5.0f / 11.0f, 1e-5f);
+}
+
+TEST(DiffusionLoss, VelocityTargetMatchesTheSamplersInverse) {
+  torch::manual_seed(1);
+  const auto x0 = torch::randn({2, 3, 4, 4});
+  const auto eps = torch::randn({2, 3, 4, 4});
+  const float ac = 0.3f;
+  const auto x_t = std::sqrt(ac) * x0 + std::sqrt(1 - ac) * eps;
+  const auto v = velocity_target(x0, eps, torch::tensor(ac));
+  const CleanAndNoise split = split_vp(x_t, v, ac, PredictionType::VPrediction);
+  EXPECT_TRUE(torch::allclose(split.x0, x0, 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(split.eps, eps, 1e-4, 1e-5));
+}
+
+TEST(EmaWeights, WarmUpDecayThenAverages) {
+  torch::nn::Linear layer(2, 1);
+  EmaWeights ema(*layer, 0.999);
+  const auto before = layer->weight.detach().clone();
+  {
+    torch::NoGradGuard no_grad;
+    layer->weight.add_(1.0);
+  }
+  // First update: decay (1+0)/(10+0) = 0.1, so the average moves 90 % of the way.
+  EXPECT_NEAR(ema.update(*layer), 0.1, 1e-12);
+  torch::nn::Linear copy(2, 1);
+  ema.copy_to(*copy);
+  EXPECT_TRUE(torch::allclose(copy->weight, before + 0.9, 1e-6, 1e-6));
+}
+
+TEST(ShiftAugment, MovesByWholePixelsAndReplicatesEdges) {
+  auto gen = at::detail::createCPUGenerator(3);
+  const auto image = torch::arange(16, torch::kFloat32).view({1, 1, 4, 4}).repeat({64, 1, 1, 1});
+  const auto shifted = random_shift(image, 1, gen);
+  ASSERT_EQ(shifted.sizes(), image.sizes());
+  // Every result is the image shifted by (dy, dx) ∈ [−1, 1]² with clamped (replicated) indices.
+  int distinct = 0;
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      auto rows = torch::clamp(torch::arange(4) + dy, 0, 3);
+      auto cols = torch::clamp(torch::arange(4) + dx, 0, 3);
+      const auto expected = image[0].index_select(1, rows).index_select(2, cols);
+      bool seen = false;
+      for (int i = 0; i < 64; ++i) {
+        seen = seen || torch::equal(shifted[i], expected);
+      }
+      distinct += seen;
+    }
+  }
+  EXPECT_GE(distinct, 5);
+  for (int i = 0; i < 64; ++i) {
+    bool matched = false;
+    for (int dy = -1; dy <= 1 && !matched; ++dy) {
+      for (int dx = -1; dx <= 1 && !matched; ++dx) {
+        auto rows = torch::clamp(torch::arange(4) + dy, 0, 3);
+        auto cols = torch::clamp(torch::arange(4) + dx, 0, 3);
+        matched = torch::equal(shifted[i], image[0].index_select(1, rows).index_select(2, cols));
+      }
+    }
+    EXPECT_TRUE(matched) << "sample " << i << " is not a whole-pixel shift of the input";
+  }
+}
+
+TEST(Trainer, LossFallsOnATinySet) {
+  Trainer trainer(tiny_config(), tiny_data(), tiny_options());
+  double first = 0, last = 0;
+  for (int i = 0; i < 80; ++i) {
+    const double loss = trainer.step();
+    if (i < 20) {
+      first += loss / 20;
+    } else if (i >= 60) {
+      last += loss / 20;
+    }
+  }
+  RecordProperty("first_20_steps", std::to_string(first));
+  RecordProperty("last_20_steps", std::to_string(last));
+  EXPECT_LT(last, 0.6 * first) << "first 20 steps " << first << ", last 20 " << last;
+}
+
+TEST(Trainer, ResumedRunContinuesExactlyLikeTheUninterruptedOne) {
+  const fs::path dir = fresh_dir("resume");
+  const std::string checkpoint = (dir / "checkpoint.pt").string();
+  Trainer uninterrupted(tiny_config(), tiny_data(), tiny_options());
+  for (int i = 0; i < 3; ++i) {
+    uninterrupted.step();
+  }
+  uninterrupted.save_checkpoint(checkpoint);
+  std::vector<double> losses;
+  for (int i = 0; i < 3; ++i) {
+    losses.push_back(uninterrupted.step());
+  }
+  auto resumed = Trainer::resume(checkpoint, tiny_data());
+  EXPECT_EQ(resumed->steps_done(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(resumed->step(), losses[i]) << "step " << 4 + i;
+  }
+  const auto a = parameters_of(uninterrupted.model());
+  const auto b = parameters_of(resumed->model());
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_TRUE(torch::equal(a[i], b[i])) << "parameter " << i;
+  }
+  torch::NoGradGuard no_grad;
+  const auto x = torch::randn({1, 3, 8, 8});
+  const auto t = torch::tensor({500});
+  const auto c = torch::tensor({1}, torch::kInt64);
+  EXPECT_TRUE(torch::equal(uninterrupted.ema_model()->forward(x, t, c),
+                           resumed->ema_model()->forward(x, t, c)));
+}
+
+TEST(Trainer, CheckpointOfOtherDataIsRejected) {
+  const fs::path dir = fresh_dir("other_data");
+  Trainer trainer(tiny_config(), tiny_data(), tiny_options());
+  trainer.save_checkpoint((dir / "checkpoint.pt").string());
+  TrainingData other = tiny_data();
+  other.class_names = {"a", "b"};
+  EXPECT_THROW(Trainer::resume((dir / "checkpoint.pt").string(), other), Error);
+  std::ofstream((dir / "junk.pt").string()) << "not a checkpoint";
+  EXPECT_THROW(Trainer::resume((dir / "junk.pt").string(), tiny_data()), Error);
+}
+
+TEST(Trainer, ExportedFolderLoadsBackWithTheSameOutputs) {
+  const fs::path dir = fresh_dir("export");
+  Trainer trainer(tiny_config(), tiny_data(), tiny_options());
+  for (int i = 0; i < 3; ++i) {
+    trainer.step();
+  }
+  trainer.export_model_folder(dir.string());
+  auto loaded = load_diffusion_model(dir.string());
+  EXPECT_EQ(loaded->info().class_names, tiny_data().class_names);
+  EXPECT_EQ(loaded->info().scheduler.sampler.prediction, PredictionType::VPrediction);
+  torch::NoGradGuard no_grad;
+  const auto x = torch::randn({1, 3, 8, 8});
+  for (const int64_t label : {0, 1}) {
+    Conditioning conditioning;
+    conditioning.class_label = label;
+    const auto reference =
+        trainer.ema_model()->forward(x, torch::tensor({250.0}), torch::tensor({label}));
+    // Guidance scale 1 is the plain conditional prediction, no unconditional pass mixed in.
+    EXPECT_TRUE(torch::allclose(loaded->denoise(x, 250.0, conditioning), reference, 1e-5, 1e-6));
+  }
+}
+
+TEST(Trainer, GuidanceScaleOneEqualsTheUnguidedPrediction) {
+  const fs::path dir = fresh_dir("guidance");
+  Trainer trainer(tiny_config(), tiny_data(), tiny_options());
+  for (int i = 0; i < 2; ++i) {
+    trainer.step();
+  }
+  trainer.export_model_folder(dir.string());
+  auto model = load_diffusion_model(dir.string());
+  torch::NoGradGuard no_grad;
+  const auto x = torch::randn({1, 3, 8, 8});
+  Conditioning guided{1, 1.0};
+  Conditioning stronger{1, 3.0};
+  const auto unguided =
+      trainer.ema_model()->forward(x, torch::tensor({100.0}), torch::tensor({int64_t{1}}));
+  EXPECT_TRUE(torch::allclose(model->denoise(x, 100.0, guided), unguided, 1e-5, 1e-6));
+  // A scale ≠ 1 does mix in the null class: the outputs must differ.
+  EXPECT_FALSE(torch::allclose(model->denoise(x, 100.0, stronger), unguided, 1e-5, 1e-6));
+}
+
+TEST(Trainer, ResolutionMustFitTheDownsampling) {
+  TrainingData data = tiny_data();
+  data.images = torch::zeros({4, 3, 6, 6});
+  UNet2DConfig config = default_unet_config(6, 3, {8, 16, 32}, 2);
+  try {
+    Trainer trainer(config, data, tiny_options());
+    FAIL() << "a 6 px set with 3 down blocks must be rejected";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not a multiple of 4"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TrainingData, BadTensorsAreRejectedWithTheirProblem) {
+  TrainingData data = tiny_data();
+  data.labels = torch::tensor({0, 0, 1, 2}, torch::kInt64);
+  EXPECT_THROW(validate_training_data(data, "x"), Error);
+  data = tiny_data();
+  data.images = data.images * 3;
+  EXPECT_THROW(validate_training_data(data, "x"), Error);
+  EXPECT_THROW(validate_training_data(TrainingData{}, "x"), Error);
+}
+
+TEST(TrainingData, NpyRoundTrip) {
+  const fs::path dir = fresh_dir("npy");
+  write_training_npy(dir.string(), tiny_data());
+  const TrainingData back = read_training_npy(dir.string());
+  EXPECT_TRUE(torch::equal(back.images, tiny_data().images));
+  EXPECT_TRUE(torch::equal(back.labels, tiny_data().labels));
+  EXPECT_EQ(back.class_names, tiny_data().class_names);
+}
+
+TEST(SampleMetrics, PrecisionRecallOfCopiesAndOfStrangers) {
+  torch::manual_seed(2);
+  const auto real = torch::randn({40, 3, 4, 4});
+  const PrecisionRecall same = precision_recall(real, real.clone(), 3);
+  EXPECT_DOUBLE_EQ(same.precision, 1.0);
+  EXPECT_DOUBLE_EQ(same.recall, 1.0);
+  const PrecisionRecall far = precision_recall(real, real + 100.0, 3);
+  EXPECT_DOUBLE_EQ(far.precision, 0.0);
+  EXPECT_DOUBLE_EQ(far.recall, 0.0);
+  // Samples covering only half of the data: all precise, about half the recall.
+  const PrecisionRecall half = precision_recall(real, real.slice(0, 0, 20), 3);
+  EXPECT_DOUBLE_EQ(half.precision, 1.0);
+  EXPECT_LT(half.recall, 0.9);
+  EXPECT_THROW(precision_recall(real, real.slice(0, 0, 3), 3), Error);
+}
+
+TEST(SampleMetrics, MemorizationCountsNearCopies) {
+  torch::manual_seed(3);
+  const auto training = torch::randn({60, 3, 4, 4});
+  const auto copies = training.slice(0, 0, 10) + 0.01 * torch::randn({10, 3, 4, 4});
+  EXPECT_DOUBLE_EQ(memorization_rate(training, copies), 1.0);
+  EXPECT_DOUBLE_EQ(memorization_rate(training, torch::randn({10, 3, 4, 4})), 0.0);
+}
+
+TEST(SampleMetrics, NearestNeighboursAreSortedAndExact) {
+  torch::manual_seed(4);
+  const auto set = torch::randn({30, 3, 4, 4});
+  const Neighbours nn = nearest_neighbours(set, set.slice(0, 7, 8), 3);
+  EXPECT_EQ(nn.indices[0][0].item<int64_t>(), 7);
+  EXPECT_FLOAT_EQ(nn.distances[0][0].item<float>(), 0.0f);
+  EXPECT_LE(nn.distances[0][1].item<float>(), nn.distances[0][2].item<float>());
+  EXPECT_THROW(nearest_neighbours(set, set.slice(0, 0, 1), 31), Error);
+}
+
+TEST(DatasetManifest, QuotedFieldsRoundTrip) {
+  const fs::path dir = fresh_dir("manifest");
+  const std::vector<ManifestRow> rows = {
+      {"images/0000.png", "1F468 200D 1F469", "family: man, woman", "People & Body"},
+      {"images/0001.png", "1F4AC", "say \"hi\"", "Symbols"}};
+  write_manifest((dir / "manifest.csv").string(), rows);
+  const auto back = read_manifest((dir / "manifest.csv").string());
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].name, rows[0].name);
+  EXPECT_EQ(back[1].name, rows[1].name);
+  EXPECT_EQ(back[1].class_name, "Symbols");
+}
+
+}  // namespace
+}  // namespace emergence

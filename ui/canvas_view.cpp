@@ -1,0 +1,156 @@
+#include "canvas_view.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+
+namespace emergence::ui {
+namespace {
+
+constexpr double kMinZoom = 0.25;
+constexpr double kMaxZoom = 64.0;
+constexpr int kMargin = 8;
+
+QPixmap make_checker() {
+  const int cell = 8;
+  QPixmap tile(2 * cell, 2 * cell);
+  tile.fill(QColor(204, 204, 204));
+  QPainter p(&tile);
+  p.fillRect(0, 0, cell, cell, QColor(153, 153, 153));
+  p.fillRect(cell, cell, cell, cell, QColor(153, 153, 153));
+  return tile;
+}
+
+}  // namespace
+
+CanvasView::CanvasView(QWidget* parent) : QWidget(parent), checker_(make_checker()) {
+  setFocusPolicy(Qt::StrongFocus);
+  setAttribute(Qt::WA_OpaquePaintEvent);
+  setMinimumSize(160, 120);
+}
+
+void CanvasView::setImages(const QList<QImage>& images) {
+  const bool size_changed =
+      images.isEmpty() || images_.isEmpty() || images.front().size() != images_.front().size();
+  images_ = images;
+  if (size_changed) {
+    pan_ = {};
+  }
+  update();
+}
+
+int CanvasView::gap() const {
+  return images_.size() > 1 ? std::max(1, images_.front().width() / 16) : 0;
+}
+
+QSize CanvasView::contentSize() const {
+  int width = 0;
+  int height = 0;
+  for (const QImage& image : images_) {
+    width += image.width();
+    height = std::max(height, image.height());
+  }
+  if (!images_.isEmpty()) {
+    width += gap() * static_cast<int>(images_.size() - 1);
+  }
+  return {width, height};
+}
+
+double CanvasView::scale() const {
+  if (!fit_) {
+    return zoom_;
+  }
+  const QSize content = contentSize();
+  if (content.isEmpty()) {
+    return 1.0;
+  }
+  const double sx = double(width() - 2 * kMargin) / content.width();
+  const double sy = double(height() - 2 * kMargin) / content.height();
+  const double s = std::max(0.01, std::min(sx, sy));
+  // Whole multiples keep every image pixel the same size on screen.
+  return s >= 1.0 ? std::floor(s) : s;
+}
+
+void CanvasView::fitToWindow() {
+  fit_ = true;
+  pan_ = {};
+  update();
+  Q_EMIT zoomChanged(scale(), fit_);
+}
+
+void CanvasView::setZoom(double factor) {
+  fit_ = false;
+  zoom_ = std::clamp(factor, kMinZoom, kMaxZoom);
+  update();
+  Q_EMIT zoomChanged(zoom_, fit_);
+}
+
+void CanvasView::zoomIn() {
+  const double s = scale();
+  setZoom(s >= 1.0 ? std::floor(s) + 1.0 : s * 2.0);
+}
+
+void CanvasView::zoomOut() {
+  const double s = scale();
+  setZoom(s > 1.0 ? std::ceil(s) - 1.0 : s / 2.0);
+}
+
+void CanvasView::paintEvent(QPaintEvent*) {
+  QPainter painter(this);
+  painter.fillRect(rect(), palette().color(QPalette::Dark));
+  const QSize content = contentSize();
+  if (content.isEmpty()) {
+    painter.setPen(palette().color(QPalette::BrightText));
+    painter.drawText(rect(), Qt::AlignCenter,
+                     tr("Press Generate (Ctrl+G) to watch an image emerge from noise"));
+    return;
+  }
+  const double s = scale();
+  const QPointF origin =
+      QPointF(width() - content.width() * s, height() - content.height() * s) / 2 + pan_;
+  painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+  double x = origin.x();
+  for (const QImage& image : images_) {
+    const QRectF target(x, origin.y() + (content.height() - image.height()) * s / 2,
+                        image.width() * s, image.height() * s);
+    if (image.hasAlphaChannel()) {
+      painter.drawTiledPixmap(target, checker_);
+    }
+    painter.drawImage(target, image);
+    x += (image.width() + gap()) * s;
+  }
+}
+
+void CanvasView::wheelEvent(QWheelEvent* event) {
+  if (event->angleDelta().y() > 0) {
+    zoomIn();
+  } else if (event->angleDelta().y() < 0) {
+    zoomOut();
+  }
+  event->accept();
+}
+
+void CanvasView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::LeftButton && !fit_) {
+    dragging_ = true;
+    drag_origin_ = event->position() - pan_;
+    setCursor(Qt::ClosedHandCursor);
+  }
+  setFocus();
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* event) {
+  if (dragging_) {
+    pan_ = event->position() - drag_origin_;
+    update();
+  }
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent*) {
+  dragging_ = false;
+  unsetCursor();
+}
+
+}  // namespace emergence::ui

@@ -1,0 +1,391 @@
+#include "export_dialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/media/export/trajectory_export.h"
+#include "core/trajectory.h"
+
+namespace emergence::ui {
+
+// What the worker thread hands back; read only after the thread has finished.
+struct ExportDialog::Outcome {
+  ExportResult result;
+  QString error;
+};
+
+namespace {
+
+const ExportFormat kFormats[] = {ExportFormat::Gif,          ExportFormat::Mp4,
+                                 ExportFormat::WebP,         ExportFormat::PngSequence,
+                                 ExportFormat::ContactSheet, ExportFormat::Still};
+const char* const kFormatNames[] = {"Animated GIF", "MP4 video",           "Animated WebP",
+                                    "PNG sequence", "Contact sheet (PNG)", "Final image (PNG)"};
+const char* const kViewNames[] = {"x_t (noisy state)", "x\u03020 (clean guess)",
+                                  "\u03b5\u0302 (predicted noise)", "\u0394 (update)",
+                                  "x_t | x\u03020 side by side"};
+
+bool is_animation(ExportFormat f) {
+  return f == ExportFormat::Gif || f == ExportFormat::Mp4 || f == ExportFormat::WebP;
+}
+
+QHBoxLayout* row(std::initializer_list<QWidget*> widgets) {
+  auto* layout = new QHBoxLayout;
+  for (QWidget* widget : widgets) {
+    layout->addWidget(widget);
+  }
+  return layout;
+}
+
+QString file_size(uint64_t bytes) {
+  return QLocale().formattedDataSize(static_cast<qint64>(bytes));
+}
+
+}  // namespace
+
+ExportDialog::ExportDialog(const emergence::Trajectory& trajectory, QWidget* parent)
+    : QDialog(parent), trajectory_(std::make_unique<emergence::Trajectory>(trajectory)) {
+  setWindowTitle(tr("Export"));
+  ask_overwrite_ = [this](const QStringList& existing) {
+    const QString list = existing.mid(0, 5).join(QStringLiteral("\n")) +
+                         (existing.size() > 5 ? QStringLiteral("\n…") : QString());
+    return QMessageBox::question(
+               this, tr("Replace files?"),
+               tr("These files already exist and would be replaced:\n%1").arg(list),
+               QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+  };
+  buildControls();
+  loadSettings();
+  updateEnabled();
+  updateEstimate();
+}
+
+ExportDialog::~ExportDialog() {
+  cancel_ = true;
+  if (worker_) {
+    worker_->wait();
+    delete worker_;
+  }
+}
+
+void ExportDialog::buildControls() {
+  const int frames = static_cast<int>(trajectory_->frames.size());
+  auto* form = new QFormLayout;
+  view_ = new QComboBox(this);
+  view_->setObjectName(QStringLiteral("exportView"));
+  for (const char* name : kViewNames) {
+    view_->addItem(QString::fromUtf8(name));
+  }
+  form->addRow(tr("Show"), view_);
+
+  first_ = new QSpinBox(this);
+  last_ = new QSpinBox(this);
+  first_->setRange(0, std::max(0, frames - 1));
+  last_->setRange(0, std::max(0, frames - 1));
+  last_->setValue(std::max(0, frames - 1));
+  stride_ = new QSpinBox(this);
+  stride_->setObjectName(QStringLiteral("exportStride"));
+  stride_->setRange(1, 10000);
+  stride_->setToolTip(tr("Every k-th step; the last step is always included"));
+  form->addRow(tr("Steps"), row({first_, new QLabel(tr("to"), this), last_,
+                                 new QLabel(tr("every"), this), stride_}));
+
+  format_ = new QComboBox(this);
+  format_->setObjectName(QStringLiteral("exportFormat"));
+  for (const char* name : kFormatNames) {
+    format_->addItem(tr(name));
+  }
+  form->addRow(tr("Format"), format_);
+
+  scale_ = new QSpinBox(this);
+  scale_->setObjectName(QStringLiteral("exportScale"));
+  scale_->setRange(1, 64);
+  scale_->setSuffix(QStringLiteral("\u00d7"));
+  smooth_ = new QCheckBox(tr("Smooth"), this);
+  smooth_->setToolTip(tr("Bicubic instead of crisp nearest-neighbour pixels"));
+  form->addRow(tr("Scale"), row({scale_, smooth_}));
+
+  label_ = new QCheckBox(tr("Step label"), this);
+  progress_bar_ = new QCheckBox(tr("Progress bar"), this);
+  global_palette_ = new QCheckBox(tr("One palette (GIF)"), this);
+  form->addRow(tr("Burn in"), row({label_, progress_bar_, global_palette_}));
+
+  fps_ = new QDoubleSpinBox(this);
+  fps_->setObjectName(QStringLiteral("exportFps"));
+  fps_->setRange(0.1, 50.0);
+  fps_->setDecimals(1);
+  fps_->setSuffix(tr(" fps"));
+  hold_ = new QSpinBox(this);
+  hold_->setRange(0, 600000);
+  hold_->setSingleStep(250);
+  hold_->setSuffix(tr(" ms hold on last"));
+  form->addRow(tr("Timing"), row({fps_, hold_}));
+
+  folder_ = new QLineEdit(this);
+  folder_->setObjectName(QStringLiteral("exportFolder"));
+  auto* browse = new QPushButton(tr("Browse…"), this);
+  form->addRow(tr("Folder"), row({folder_, browse}));
+  name_ = new QLineEdit(this);
+  name_->setObjectName(QStringLiteral("exportName"));
+  form->addRow(tr("File name"), name_);
+
+  estimate_ = new QLabel(this);
+  estimate_->setObjectName(QStringLiteral("exportEstimate"));
+  status_ = new QLabel(this);
+  status_->setObjectName(QStringLiteral("exportStatus"));
+  status_->setWordWrap(true);
+  status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  progress_ = new QProgressBar(this);
+  progress_->setObjectName(QStringLiteral("exportProgress"));
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  export_button_ = new QPushButton(tr("Export"), this);
+  export_button_->setObjectName(QStringLiteral("exportButton"));
+  export_button_->setDefault(true);
+  close_button_ = new QPushButton(tr("Close"), this);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(progress_, 1);
+  buttons->addWidget(export_button_);
+  buttons->addWidget(close_button_);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(estimate_);
+  layout->addWidget(status_);
+  layout->addLayout(buttons);
+
+  // Estimating encodes sample frames, so it waits until the controls have been still briefly.
+  estimate_timer_ = new QTimer(this);
+  estimate_timer_->setSingleShot(true);
+  estimate_timer_->setInterval(150);
+  connect(estimate_timer_, &QTimer::timeout, this, &ExportDialog::updateEstimate);
+  const auto changed = [this] {
+    updateEnabled();
+    estimate_timer_->start();
+  };
+  for (QComboBox* box : {view_, format_}) {
+    connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, changed);
+  }
+  for (QSpinBox* box : {first_, last_, stride_, scale_, hold_}) {
+    connect(box, qOverload<int>(&QSpinBox::valueChanged), this, changed);
+  }
+  connect(fps_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, changed);
+  for (QCheckBox* box : {smooth_, label_, progress_bar_, global_palette_}) {
+    connect(box, &QCheckBox::toggled, this, changed);
+  }
+  connect(name_, &QLineEdit::textChanged, this, changed);
+  connect(browse, &QPushButton::clicked, this, [this] {
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Export to folder"), folder_->text());
+    folder_->setText(folder.isEmpty() ? folder_->text() : folder);
+  });
+  connect(export_button_, &QPushButton::clicked, this, &ExportDialog::startExport);
+  connect(close_button_, &QPushButton::clicked, this, &ExportDialog::reject);
+}
+
+void ExportDialog::loadSettings() {
+  QSettings store;
+  store.beginGroup(QStringLiteral("export"));
+  view_->setCurrentIndex(store.value(QStringLiteral("view"), 0).toInt());
+  stride_->setValue(store.value(QStringLiteral("stride"), 1).toInt());
+  format_->setCurrentIndex(store.value(QStringLiteral("format"), 0).toInt());
+  scale_->setValue(store.value(QStringLiteral("scale"), 4).toInt());
+  smooth_->setChecked(store.value(QStringLiteral("smooth"), false).toBool());
+  label_->setChecked(store.value(QStringLiteral("label"), false).toBool());
+  progress_bar_->setChecked(store.value(QStringLiteral("progressBar"), false).toBool());
+  global_palette_->setChecked(store.value(QStringLiteral("globalPalette"), false).toBool());
+  fps_->setValue(store.value(QStringLiteral("fps"), 10.0).toDouble());
+  hold_->setValue(store.value(QStringLiteral("holdMs"), 1000).toInt());
+  folder_->setText(store
+                       .value(QStringLiteral("folder"),
+                              QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+                       .toString());
+  name_->setText(store.value(QStringLiteral("name"), QStringLiteral("emergence")).toString());
+}
+
+void ExportDialog::saveSettings() const {
+  QSettings store;
+  store.beginGroup(QStringLiteral("export"));
+  store.setValue(QStringLiteral("view"), view_->currentIndex());
+  store.setValue(QStringLiteral("stride"), stride_->value());
+  store.setValue(QStringLiteral("format"), format_->currentIndex());
+  store.setValue(QStringLiteral("scale"), scale_->value());
+  store.setValue(QStringLiteral("smooth"), smooth_->isChecked());
+  store.setValue(QStringLiteral("label"), label_->isChecked());
+  store.setValue(QStringLiteral("progressBar"), progress_bar_->isChecked());
+  store.setValue(QStringLiteral("globalPalette"), global_palette_->isChecked());
+  store.setValue(QStringLiteral("fps"), fps_->value());
+  store.setValue(QStringLiteral("holdMs"), hold_->value());
+  store.setValue(QStringLiteral("folder"), folder_->text());
+  store.setValue(QStringLiteral("name"), name_->text());
+}
+
+ExportSettings ExportDialog::settings() const {
+  ExportSettings s;
+  s.format = kFormats[std::max(0, format_->currentIndex())];
+  s.view = static_cast<ExportView>(std::max(0, view_->currentIndex()));
+  s.first_frame = first_->value();
+  s.last_frame = last_->value();
+  s.stride = stride_->value();
+  s.scale = scale_->value();
+  s.smooth = smooth_->isChecked();
+  s.step_label = label_->isChecked();
+  s.progress_bar = progress_bar_->isChecked();
+  s.global_palette = global_palette_->isChecked();
+  s.frame_delay_ms = std::max(20.0, 1000.0 / fps_->value());
+  s.hold_last_ms = hold_->value();
+  s.directory = folder_->text().toStdString();
+  s.base_name = name_->text().trimmed().toStdString();
+  return s;
+}
+
+void ExportDialog::setOverwriteQuestion(std::function<bool(const QStringList&)> ask) {
+  ask_overwrite_ = std::move(ask);
+}
+
+bool ExportDialog::exportRunning() const { return worker_ != nullptr; }
+
+void ExportDialog::updateEnabled() {
+  const ExportFormat format = kFormats[std::max(0, format_->currentIndex())];
+  const bool running = exportRunning();
+  fps_->setEnabled(is_animation(format));
+  hold_->setEnabled(is_animation(format));
+  global_palette_->setEnabled(format == ExportFormat::Gif);
+  stride_->setEnabled(format != ExportFormat::Still);
+  first_->setEnabled(format != ExportFormat::Still);
+  export_button_->setEnabled(!running && !trajectory_->frames.empty());
+  close_button_->setText(running ? tr("Cancel") : tr("Close"));
+}
+
+void ExportDialog::updateEstimate() {
+  try {
+    const ExportEstimate e = estimate_export(*trajectory_, settings());
+    const QString pictures = e.frames == 1 ? tr("1 picture") : tr("%1 pictures").arg(e.frames);
+    estimate_->setText(tr("%1, %2 × %3 px, about %4")
+                           .arg(pictures)
+                           .arg(e.width)
+                           .arg(e.height)
+                           .arg(file_size(e.bytes)));
+  } catch (const Error& e) {
+    estimate_->setText(QString::fromStdString(e.what()));
+  }
+}
+
+void ExportDialog::startExport() {
+  if (exportRunning()) {
+    return;
+  }
+  ExportSettings s = settings();
+  try {
+    QStringList existing;
+    for (const std::string& path : planned_files(*trajectory_, s)) {
+      if (QFileInfo::exists(QString::fromStdString(path))) {
+        existing << QString::fromStdString(path);
+      }
+    }
+    if (!existing.isEmpty()) {
+      if (!ask_overwrite_(existing)) {
+        status_->setText(tr("Not exported: the files exist and were kept."));
+        return;
+      }
+      s.overwrite = true;
+    }
+  } catch (const Error& e) {
+    status_->setText(QString::fromStdString(e.what()));
+    Q_EMIT exportFailed(status_->text());
+    return;
+  }
+  saveSettings();
+  cancel_ = false;
+  outcome_ = std::make_shared<Outcome>();
+  status_->setText(tr("Exporting…"));
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  ExportControl control;
+  control.cancel = &cancel_;
+  control.progress = [bar = progress_](int done, int total) {
+    QMetaObject::invokeMethod(
+        bar,
+        [bar, done, total] {
+          bar->setRange(0, total);
+          bar->setValue(done);
+        },
+        Qt::QueuedConnection);
+  };
+  worker_ = QThread::create([trajectory = *trajectory_, s, control, outcome = outcome_] {
+    try {
+      outcome->result = export_trajectory(trajectory, s, control);
+    } catch (const std::exception& e) {
+      outcome->error = QString::fromStdString(e.what());
+    }
+  });
+  connect(worker_, &QThread::finished, this, &ExportDialog::finishExport);
+  updateEnabled();
+  worker_->start();
+}
+
+void ExportDialog::finishExport() {
+  worker_->deleteLater();
+  worker_ = nullptr;
+  updateEnabled();
+  const std::shared_ptr<Outcome> outcome = std::move(outcome_);
+  if (!outcome->error.isEmpty()) {
+    status_->setText(tr("Export failed: %1").arg(outcome->error));
+    Q_EMIT exportFailed(outcome->error);
+    return;
+  }
+  if (outcome->result.cancelled) {
+    progress_->setValue(0);
+    status_->setText(tr("Export cancelled; nothing was written."));
+    Q_EMIT exportCancelled();
+    return;
+  }
+  QStringList files;
+  for (const std::string& path : outcome->result.files) {
+    files << QString::fromStdString(path);
+  }
+  QString text = tr("Wrote %1 (%2)").arg(files.front(), file_size(outcome->result.bytes));
+  if (files.size() > 2) {
+    text = tr("Wrote %1 files to %2 (%3)")
+               .arg(files.size())
+               .arg(folder_->text(), file_size(outcome->result.bytes));
+  }
+  if (!outcome->result.codec.empty()) {
+    text += tr(", codec %1").arg(QString::fromStdString(outcome->result.codec));
+  }
+  status_->setText(text);
+  Q_EMIT exportFinished(files);
+}
+
+void ExportDialog::cancelExport() { cancel_ = true; }
+
+void ExportDialog::reject() {
+  if (exportRunning()) {
+    cancelExport();  // the dialog stays until the worker has cleaned up
+    return;
+  }
+  saveSettings();
+  QDialog::reject();
+}
+
+}  // namespace emergence::ui

@@ -1,0 +1,55 @@
+#include "frame_images.h"
+
+#include <QObject>
+
+#include "core/trajectory.h"
+
+namespace emergence::ui {
+namespace {
+
+QImage::Format format_for(int channels) {
+  switch (channels) {
+    case 1:
+      return QImage::Format_Grayscale8;
+    case 3:
+      return QImage::Format_RGB888;
+    default:
+      return QImage::Format_RGBA8888;  // straight alpha, as the model produced it
+  }
+}
+
+void release_frame(void* info) {
+  delete static_cast<std::shared_ptr<const TrajectoryFrame>*>(info);
+}
+
+}  // namespace
+
+QStringList frame_view_names() {
+  // Plain letters: a combining hat (x̂) is dropped by many UI fonts.
+  return {QObject::tr("x_t (noisy state)"), QObject::tr("x0 (clean guess)"),
+          QObject::tr("ε (predicted noise)"), QObject::tr("Δ (this step's update)"),
+          QObject::tr("x_t | x0 side by side")};
+}
+
+QImage to_qimage(const std::shared_ptr<const TrajectoryFrame>& frame, const Image8& image) {
+  if (image.empty()) {
+    return {};
+  }
+  // The cleanup hook holds a reference to the frame, so scrubbing never copies pixels.
+  auto* keep_alive = new std::shared_ptr<const TrajectoryFrame>(frame);
+  return QImage(image.pixels.data(), image.width, image.height, image.width * image.channels,
+                format_for(image.channels), release_frame, keep_alive);
+}
+
+QList<QImage> frame_images(const std::shared_ptr<const TrajectoryFrame>& frame, FrameView view) {
+  if (!frame) {
+    return {};
+  }
+  if (view == FrameView::SideBySide) {
+    return {to_qimage(frame, frame->view(View::NoisyState)),
+            to_qimage(frame, frame->view(View::CleanGuess))};
+  }
+  return {to_qimage(frame, frame->view(static_cast<View>(static_cast<int>(view))))};
+}
+
+}  // namespace emergence::ui

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QImage>
+#include <QList>
+#include <QStringList>
+#include <memory>
+
+namespace emergence {
+struct Image8;
+struct TrajectoryFrame;
+}  // namespace emergence
+
+namespace emergence::ui {
+
+// What the canvas shows of a step: one of the four recorded views, or x_t and x̂0 side by side.
+enum class FrameView { NoisyState = 0, CleanGuess = 1, Noise = 2, Update = 3, SideBySide = 4 };
+constexpr int kFrameViewCount = 5;
+
+QStringList frame_view_names();
+
+// A QImage over the frame's own bytes (no copy): the image keeps the frame alive.
+QImage to_qimage(const std::shared_ptr<const TrajectoryFrame>& frame, const Image8& image);
+
+// The images the canvas draws for a frame in a view (two for SideBySide, else one).
+QList<QImage> frame_images(const std::shared_ptr<const TrajectoryFrame>& frame, FrameView view);
+
+}  // namespace emergence::ui

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QObject>
+#include <memory>
+
+#include "sampling_worker.h"
+
+namespace emergence {
+class SpectralTrack;
+struct SpectralSnapshot;
+}  // namespace emergence
+
+namespace emergence::ui {
+
+class SpectrumPanel;
+
+// Feeds the spectrum panel from the runs: the analysis factory gives each run its own
+// SpectralTrack on the sampling thread; refresh() hands the track's latest immutable snapshot to
+// the panel on the GUI thread (called from the window's throttled redraw).
+class SpectrumLink : public QObject {
+  Q_OBJECT
+
+ public:
+  SpectrumLink(SpectrumPanel* panel, QObject* parent);
+  ~SpectrumLink() override;
+
+  AnalysisFactory factory() const;
+  // A new run starts: the panel empties until its first frame is analysed.
+  void clear();
+  void refresh();
+
+ private:
+  struct CurrentTrack;
+  std::shared_ptr<CurrentTrack> current_;
+  SpectrumPanel* panel_;
+  std::shared_ptr<const SpectralSnapshot> shown_;
+};
+
+}  // namespace emergence::ui

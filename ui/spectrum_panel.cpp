@@ -1,0 +1,111 @@
+#include "spectrum_panel.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/media/spectrum_csv.h"
+#include "ui/lockin_heatmap.h"
+#include "ui/spectrum_plot.h"
+
+namespace emergence::ui {
+
+SpectrumPanel::SpectrumPanel(QWidget* parent) : QWidget(parent) {
+  header_ = new QLabel(this);
+  header_->setWordWrap(true);
+  plot_ = new SpectrumPlot(this);
+  heatmap_ = new LockinHeatmap(this);
+  summary_ = new QLabel(this);
+  summary_->setWordWrap(true);
+  export_ = new QPushButton(tr("Export CSV…"), this);
+  export_->setEnabled(false);
+  export_->setToolTip(tr("Per-step spectra, lock-in and emergence steps as one CSV table"));
+
+  auto* footer = new QHBoxLayout;
+  footer->addWidget(summary_, 1);
+  footer->addWidget(export_);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(header_);
+  layout->addWidget(plot_, 3);
+  layout->addWidget(heatmap_, 2);
+  layout->addLayout(footer);
+
+  connect(export_, &QPushButton::clicked, this, &SpectrumPanel::exportCsv);
+  connect(heatmap_, &LockinHeatmap::stepPicked, this, &SpectrumPanel::stepPicked);
+  setSnapshot(nullptr);
+}
+
+void SpectrumPanel::setSnapshot(std::shared_ptr<const SpectralSnapshot> snapshot) {
+  snapshot_ = std::move(snapshot);
+  plot_->setSnapshot(snapshot_);
+  heatmap_->setSnapshot(snapshot_);
+  export_->setEnabled(snapshot_ && !snapshot_->steps.empty());
+  if (!snapshot_ || snapshot_->steps.empty()) {
+    header_->setText(tr("Spectrum: no run yet"));
+  } else {
+    const QString plane = snapshot_->channel < 0 ? tr("luminance (Rec.601)")
+                                                 : tr("channel %1").arg(snapshot_->channel);
+    header_->setText(tr("Spectrum of %1, %2×%3, %4 bands; power in clean-image units (dB)")
+                         .arg(plane)
+                         .arg(snapshot_->width)
+                         .arg(snapshot_->height)
+                         .arg(snapshot_->num_bands()));
+  }
+  updateSummary();
+}
+
+void SpectrumPanel::setCurrentStep(int step) {
+  step_ = step;
+  plot_->setCurrentStep(step);
+  heatmap_->setCurrentStep(step);
+  updateSummary();
+}
+
+void SpectrumPanel::updateSummary() {
+  if (!snapshot_ || snapshot_->steps.empty()) {
+    summary_->clear();
+    return;
+  }
+  const int row = std::clamp(step_, 0, snapshot_->num_steps() - 1);
+  int settled = 0;
+  for (int b = 0; b < snapshot_->num_bands(); ++b) {
+    const int e = snapshot_->emergence[b];
+    settled += e >= 0 && e <= row ? 1 : 0;
+  }
+  const double cutoff = snapshot_->cutoff[row];
+  const QString cutoffText = cutoff <= 0.0   ? tr("every frequency is below the noise")
+                             : cutoff >= 0.5 ? tr("no frequency is below the noise")
+                                             : tr("noise drowns f > %1 c/px (%2 px)")
+                                                   .arg(cutoff, 0, 'g', 3)
+                                                   .arg(1.0 / cutoff, 0, 'f', 1);
+  summary_->setText(tr("Step %1 of %2: σ %3, %4; %5 of %6 bands settled.")
+                        .arg(snapshot_->steps[row]->index)
+                        .arg(snapshot_->total_calls)
+                        .arg(snapshot_->steps[row]->sigma, 0, 'g', 3)
+                        .arg(cutoffText)
+                        .arg(settled)
+                        .arg(snapshot_->num_bands()));
+}
+
+void SpectrumPanel::exportCsv() {
+  if (!snapshot_) {
+    return;
+  }
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export spectrum CSV"), QStringLiteral("spectrum.csv"), tr("CSV files (*.csv)"));
+  if (path.isEmpty()) {
+    return;
+  }
+  try {
+    write_spectrum_csv(path.toStdString(), *snapshot_);
+  } catch (const Error& e) {
+    QMessageBox::warning(this, tr("Export CSV"), QString::fromStdString(e.what()));
+  }
+}
+
+}  // namespace emergence::ui
