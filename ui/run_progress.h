@@ -20,7 +20,6 @@ class RunProgress : public QWidget {
   void step(int index, int total);
   void end(const QString& summary);
   QString text() const;
-  double iterationsPerSecond() const { return rate_; }
 
  private:
   QProgressBar* bar_;
