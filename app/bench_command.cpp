@@ -29,21 +29,6 @@ std::vector<OptionSpec> bench_options() {
   };
 }
 
-// google/ddpm-cifar10-32 (Ho et al. 2020's CIFAR-10 model, 35.7M parameters).
-UNet2DConfig cifar10_preset() {
-  UNet2DConfig c;
-  c.sample_size = 32;
-  c.block_out_channels = {128, 256, 256, 256};
-  c.layers_per_block = 2;
-  c.down_block_types = {"DownBlock2D", "AttnDownBlock2D", "DownBlock2D", "DownBlock2D"};
-  c.up_block_types = {"UpBlock2D", "UpBlock2D", "AttnUpBlock2D", "UpBlock2D"};
-  c.attention_head_dim = std::nullopt;
-  c.downsample_padding = 0;
-  c.flip_sin_to_cos = false;
-  c.freq_shift = 1;
-  c.norm_eps = 1e-6;
-  return c;
-}
 
 struct Timing {
   std::vector<double> ms;
@@ -126,7 +111,7 @@ int run_bench_command(const std::vector<std::string>& args) {
     if (options.text("--preset") != "cifar10") {
       throw Error("unknown --preset '" + options.text("--preset") + "' (known: cifar10)");
     }
-    const UNet2DConfig config = cifar10_preset();
+    const UNet2DConfig config = ddpm_cifar10_config();
     ModelInfo info;
     info.name = "cifar10 preset (random weights)";
     info.height = info.width = config.sample_size;

@@ -71,25 +71,10 @@ Cost median(std::vector<Cost> costs) {
   return {middle(&Cost::wall), middle(&Cost::cpu)};
 }
 
-// google/ddpm-cifar10-32's config.json: the classic DDPM CIFAR-10 UNet (Ho et al. 2020).
-UNet2DConfig cifar10_config(int size) {
-  UNet2DConfig c;
-  c.sample_size = size;
-  c.block_out_channels = {128, 256, 256, 256};
-  c.down_block_types = {"DownBlock2D", "AttnDownBlock2D", "DownBlock2D", "DownBlock2D"};
-  c.up_block_types = {"UpBlock2D", "UpBlock2D", "AttnUpBlock2D", "UpBlock2D"};
-  c.layers_per_block = 2;
-  c.attention_head_dim = std::nullopt;
-  c.downsample_padding = 0;
-  c.flip_sin_to_cos = false;
-  c.freq_shift = 1;
-  c.norm_eps = 1e-6;
-  return c;
-}
 
 Cost unet_call_cost(int size, int calls) {
   torch::manual_seed(0);
-  UNet2DModel unet(cifar10_config(size));
+  UNet2DModel unet(ddpm_cifar10_config(size));
   unet->eval();
   c10::InferenceMode inference;
   const torch::Tensor x = torch::randn({1, 3, size, size});

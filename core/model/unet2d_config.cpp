@@ -284,4 +284,19 @@ nlohmann::json to_json(const UNet2DConfig& c) {
           {"num_train_timesteps", optional_json(c.num_train_timesteps)}};
 }
 
+UNet2DConfig ddpm_cifar10_config(int sample_size) {
+  UNet2DConfig c;
+  c.sample_size = sample_size;
+  c.block_out_channels = {128, 256, 256, 256};
+  c.layers_per_block = 2;
+  c.down_block_types = {"DownBlock2D", "AttnDownBlock2D", "DownBlock2D", "DownBlock2D"};
+  c.up_block_types = {"UpBlock2D", "UpBlock2D", "AttnUpBlock2D", "UpBlock2D"};
+  c.attention_head_dim = std::nullopt;
+  c.downsample_padding = 0;
+  c.flip_sin_to_cos = false;
+  c.freq_shift = 1;
+  c.norm_eps = 1e-6;
+  return c;
+}
+
 }  // namespace emergence

@@ -51,5 +51,8 @@ UNet2DConfig unet2d_config_from_json(const nlohmann::json& json);
 nlohmann::json to_json(const UNet2DConfig& config);
 // Throws an Error naming the first inconsistent field.
 void validate(const UNet2DConfig& config);
+// google/ddpm-cifar10-32's architecture (Ho et al. 2020's CIFAR-10 UNet, 35.7M parameters) at a
+// given resolution: the benchmarks' reference network.
+UNet2DConfig ddpm_cifar10_config(int sample_size = 32);
 
 }  // namespace emergence
