@@ -1,5 +1,7 @@
 // The C++ UNet2DModel against diffusers v0.35.2 outputs (tests/data/unet), and the state-dict
 // contract: diffusers names, legacy names, and errors for files that do not fit the config.
+#include <cstdio>
+
 #include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
 
@@ -45,7 +47,10 @@ TEST_P(UNetParityTest, ForwardMatchesDiffusersOnBothPaths) {
   for (bool fast : {false, true}) {
     const torch::Tensor output = run_case(name, model, fast);
     ASSERT_EQ(output.sizes(), expected.sizes());
-    EXPECT_LT(test::max_abs_error(output, expected), 1e-4) << name << (fast ? " fast" : " plain");
+    const double err = test::max_abs_error(output, expected);
+    EXPECT_LT(err, 1e-4) << name << (fast ? " fast" : " plain");
+    std::printf("[ parity ] %s %s forward: max |a-b| = %.3g\n", name.c_str(),
+                fast ? "optimised" : "plain", err);
   }
 }
 
