@@ -1,8 +1,7 @@
 // The claim the spectrum panel illustrates, measured on full sampling runs: coarse bands settle
 // before fine ones. The denoiser is the exact posterior mean for a Gaussian 1/f² image prior
 // (tests/spectrum_fields.h), so this measures the noise schedule and the physics of power-law
-// spectra, not a trained network: this repository has no trained model to test against, and the
-// random-weight fixture UNets have no image prior whose bands could settle in any order.
+// spectra alone; tests/spectrum_builtin_model_test.cpp measures the trained built-in model.
 #include <gtest/gtest.h>
 
 #include <algorithm>
