@@ -25,7 +25,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Paths relative to the checkout, so every clone (CI's included) shares one cache.
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+  export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/emergence-ccache}"
+fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
 # Torch-heavy translation units need ~1.5 GB each; two jobs fit any 2-core machine.
 cmake --build build --parallel "${EMERGENCE_JOBS:-2}"
