@@ -29,7 +29,6 @@ std::vector<OptionSpec> bench_options() {
   };
 }
 
-
 struct Timing {
   std::vector<double> ms;
   double median() const {

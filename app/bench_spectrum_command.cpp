@@ -71,7 +71,6 @@ Cost median(std::vector<Cost> costs) {
   return {middle(&Cost::wall), middle(&Cost::cpu)};
 }
 
-
 Cost unet_call_cost(int size, int calls) {
   torch::manual_seed(0);
   UNet2DModel unet(ddpm_cifar10_config(size));

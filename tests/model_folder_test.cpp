@@ -1,12 +1,11 @@
 // Model folders (bare UNet and pipeline layout), the DiffusionModel adapter with classifier-free
 // guidance, and a whole DDIM run against diffusers' DDIMPipeline (tests/data/pipeline).
-#include <cstdio>
-
 #include "core/model/model_folder.h"
 
 #include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 

@@ -18,7 +18,6 @@ namespace {
 
 using test::spearman;
 
-
 TEST(SpectrumSanity, SpearmanOfKnownOrders) {
   EXPECT_DOUBLE_EQ(spearman({1, 2, 3, 4}, {10, 20, 30, 45}), 1.0);
   EXPECT_DOUBLE_EQ(spearman({1, 2, 3, 4}, {4, 3, 2, 1}), -1.0);

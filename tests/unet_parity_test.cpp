@@ -1,10 +1,9 @@
 // The C++ UNet2DModel against diffusers v0.35.2 outputs (tests/data/unet), and the state-dict
 // contract: diffusers names, legacy names, and errors for files that do not fit the config.
-#include <cstdio>
-
 #include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "core/error.h"
