@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -183,6 +184,49 @@ TEST(Trainer, ResumedRunContinuesExactlyLikeTheUninterruptedOne) {
   const auto c = torch::tensor({1}, torch::kInt64);
   EXPECT_TRUE(torch::equal(uninterrupted.ema_model()->forward(x, t, c),
                            resumed->ema_model()->forward(x, t, c)));
+}
+
+TEST(Trainer, LearningRateWarmsUpHoldsThenAnnealsToZero) {
+  TrainerOptions options = tiny_options();
+  options.steps = 20;
+  options.warmup_steps = 4;
+  options.decay_steps = 8;  // cosine from step 12 to step 20
+  Trainer trainer(tiny_config(), tiny_data(), options);
+  std::vector<double> lr;
+  for (int i = 0; i < 20; ++i) {
+    lr.push_back(trainer.learning_rate());
+    trainer.step();
+  }
+  const double peak = options.learning_rate;
+  EXPECT_DOUBLE_EQ(lr[0], peak / 4);
+  EXPECT_DOUBLE_EQ(lr[3], peak);
+  EXPECT_DOUBLE_EQ(lr[11], peak);
+  EXPECT_DOUBLE_EQ(lr[12], peak);        // cos(0)
+  EXPECT_NEAR(lr[16], peak / 2, 1e-12);  // halfway: (1 + cos π/2) / 2
+  EXPECT_NEAR(lr[19], peak * 0.5 * (1 + std::cos(M_PI * 7 / 8)), 1e-12);
+  for (int i = 12; i < 19; ++i) {
+    EXPECT_GT(lr[i], lr[i + 1]) << "step " << i;
+  }
+}
+
+TEST(Trainer, ResumeCanAddAnAnnealToAConstantRun) {
+  const fs::path dir = fresh_dir("resume_anneal");
+  const std::string checkpoint = (dir / "checkpoint.pt").string();
+  Trainer constant(tiny_config(), tiny_data(), tiny_options());
+  for (int i = 0; i < 6; ++i) {
+    constant.step();
+  }
+  constant.save_checkpoint(checkpoint);
+  auto resumed = Trainer::resume(checkpoint, tiny_data());
+  EXPECT_EQ(resumed->options().decay_steps, 0);
+  EXPECT_DOUBLE_EQ(resumed->learning_rate(), tiny_options().learning_rate);
+  resumed->set_total_steps(10);
+  resumed->set_decay_steps(4);
+  EXPECT_DOUBLE_EQ(resumed->learning_rate(), tiny_options().learning_rate);  // step 6 = start
+  resumed->step();
+  resumed->step();
+  EXPECT_NEAR(resumed->learning_rate(), tiny_options().learning_rate / 2, 1e-12);
+  EXPECT_THROW(resumed->set_decay_steps(11), Error);  // longer than the run
 }
 
 TEST(Trainer, CheckpointOfOtherDataIsRejected) {

@@ -39,6 +39,8 @@ const char* const kTrainOptionsHelp =
     "  --steps N           total optimisation steps (default 20000)\n"
     "  --batch B           batch size (default 32)\n"
     "  --lr X              peak AdamW learning rate (default 0.001)\n"
+    "  --lr-decay-steps N  cosine-anneal the learning rate to 0 over the last N steps\n"
+    "                      (default 0: constant; with --resume, replaces the checkpoint's)\n"
     "  --channels A,B,C    UNet block widths (default 32,64,128)\n"
     "  --seed N            seed of every random draw (default 0)\n"
     "  --classes           an image folder's subfolders are its classes\n"
@@ -84,6 +86,8 @@ TrainArguments parse_train_arguments(int argc, char** argv, int first) {
       args.run.options.batch_size = static_cast<int>(parse_integer(flag, value));
     } else if (flag == "--lr") {
       args.run.options.learning_rate = parse_real(flag, value);
+    } else if (flag == "--lr-decay-steps") {
+      args.run.options.decay_steps = parse_integer(flag, value);
     } else if (flag == "--channels") {
       args.run.channels = parse_channel_list(value);
     } else if (flag == "--seed") {

@@ -97,12 +97,25 @@ void Trainer::set_total_steps(int64_t steps) {
   validate(options_);
 }
 
+void Trainer::set_decay_steps(int64_t decay_steps) {
+  options_.decay_steps = decay_steps;
+  validate(options_);
+}
+
 double Trainer::learning_rate() const {
-  // Linear warm-up, then constant (runs are stopped by wall time, not by a decay end point).
+  // Linear warm-up, constant, then (if decay_steps > 0) cosine annealing to 0 at `steps`
+  // (Loshchilov & Hutter 2017, eq. 5, one cycle).
   const double ramp = options_.warmup_steps > 0
                           ? std::min(1.0, static_cast<double>(step_ + 1) / options_.warmup_steps)
                           : 1.0;
-  return options_.learning_rate * ramp;
+  const int64_t decay_start = options_.steps - options_.decay_steps;
+  double anneal = 1.0;
+  if (options_.decay_steps > 0 && step_ >= decay_start) {
+    const double progress =
+        std::min(1.0, static_cast<double>(step_ - decay_start) / options_.decay_steps);
+    anneal = 0.5 * (1.0 + std::cos(M_PI * progress));
+  }
+  return options_.learning_rate * ramp * anneal;
 }
 
 torch::Tensor Trainer::null_class_labels(int64_t batch) const {

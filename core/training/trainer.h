@@ -15,10 +15,11 @@
 namespace emergence {
 
 // Trains a diffusers UNet2DModel on tensors in memory: v-prediction on the cosine
-// (squaredcos_cap_v2) schedule with Min-SNR-γ weights, AdamW with linear warm-up, an EMA of the
-// weights, ±max_shift px shifts and class dropout to the null class (the last class embedding) so
-// that classifier-free guidance works. Every random draw comes from one seeded generator, so a
-// run resumed from a checkpoint continues exactly as the uninterrupted run would.
+// (squaredcos_cap_v2) schedule with Min-SNR-γ weights, AdamW with linear warm-up and an optional
+// cosine anneal, an EMA of the weights, ±max_shift px shifts and class dropout to the null class
+// (the last class embedding) so that classifier-free guidance works. Every random draw comes from
+// one seeded generator, so a run resumed from a checkpoint continues exactly as the uninterrupted
+// run would.
 class Trainer {
  public:
   // Errors when the config does not fit the data (channels, size, class count, or a size that is
@@ -34,7 +35,9 @@ class Trainer {
   double learning_rate() const;
   const UNet2DConfig& config() const { return config_; }
   const TrainerOptions& options() const { return options_; }
+  // A resumed run may end elsewhere, or anneal differently, than the checkpoint planned.
   void set_total_steps(int64_t steps);
+  void set_decay_steps(int64_t decay_steps);
   const TrainingData& data() const { return data_; }
   UNet2DModel& model() { return model_; }
 

@@ -18,6 +18,8 @@ void validate(const TrainerOptions& o) {
   require(o.batch_size >= 1 && o.batch_size <= 4096, "--batch must lie in [1, 4096]");
   require(o.learning_rate > 0.0 && o.learning_rate <= 1.0, "--lr must lie in (0, 1]");
   require(o.warmup_steps >= 0, "warm-up steps must be ≥ 0");
+  require(o.decay_steps >= 0 && o.decay_steps <= o.steps,
+          "--lr-decay-steps must lie in [0, --steps]");
   require(o.weight_decay >= 0.0, "weight decay must be ≥ 0");
   require(o.adam_beta2 > 0.0 && o.adam_beta2 < 1.0, "Adam β2 must lie in (0, 1)");
   require(o.ema_decay >= 0.0 && o.ema_decay < 1.0, "--ema-decay must lie in [0, 1)");
@@ -32,6 +34,7 @@ nlohmann::json to_json(const TrainerOptions& o) {
           {"batch_size", o.batch_size},
           {"learning_rate", o.learning_rate},
           {"warmup_steps", o.warmup_steps},
+          {"decay_steps", o.decay_steps},
           {"weight_decay", o.weight_decay},
           {"adam_beta2", o.adam_beta2},
           {"ema_decay", o.ema_decay},
@@ -49,6 +52,7 @@ TrainerOptions trainer_options_from_json(const nlohmann::json& j) {
     o.batch_size = j.at("batch_size").get<int>();
     o.learning_rate = j.at("learning_rate").get<double>();
     o.warmup_steps = j.at("warmup_steps").get<int>();
+    o.decay_steps = j.value("decay_steps", int64_t{0});  // absent in older checkpoints
     o.weight_decay = j.at("weight_decay").get<double>();
     o.adam_beta2 = j.at("adam_beta2").get<double>();
     o.ema_decay = j.at("ema_decay").get<double>();

@@ -12,6 +12,7 @@ struct TrainerOptions {
   int batch_size = 32;
   double learning_rate = 1e-3;
   int warmup_steps = 200;      // linear LR warm-up from 0
+  int64_t decay_steps = 0;     // cosine LR anneal to 0 over the last decay_steps of `steps`
   double weight_decay = 0.01;  // AdamW (Loshchilov & Hutter 2019)
   double adam_beta2 = 0.99;
   double ema_decay = 0.999;    // upper bound of the EMA decay after warm-up

@@ -63,6 +63,9 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
     }
     trainer = Trainer::resume(checkpoint, data);
     trainer->set_total_steps(spec.options.steps);
+    if (spec.options.decay_steps > 0) {
+      trainer->set_decay_steps(spec.options.decay_steps);
+    }
     log << "resumed " << checkpoint << " at step " << trainer->steps_done() << "\n";
   } else {
     const UNet2DConfig config = default_unet_config(
