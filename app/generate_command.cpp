@@ -13,6 +13,7 @@
 #include "core/display_image.h"
 #include "core/error.h"
 #include "core/generation.h"
+#include "core/media/export/trajectory_export.h"
 #include "core/media/image_file.h"
 #include "core/media/spectral_track.h"
 #include "core/media/spectrum_csv.h"
@@ -155,7 +156,7 @@ int run_generate_command(const std::vector<std::string>& args) {
   if (options.has("--save-final")) {
     write_npy(options.text("--save-final"), result.latent);
   }
-  write_image(out, to_image8(result.latent, DisplayMapping::Image));
+  write_image(out, to_image8(result.latent, DisplayMapping::Image), generation_png_text(p));
   std::cerr << "wrote " << out << "\n";
   exporter.finish(p, std::cerr);
   if (options.has("--spectrum-csv")) {

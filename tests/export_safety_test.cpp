@@ -88,6 +88,19 @@ TEST(ExportSafety, OneExistingFrameOfASequenceBlocksTheWholeExport) {
   EXPECT_EQ(folder.entries(), (std::vector<std::string>{"run_0002.png"}));
 }
 
+TEST(ExportSafety, ShorterSequenceReplacesTheWholeEarlierOne) {
+  TempFolder folder;
+  ExportSettings s = settings_for(ExportFormat::PngSequence, folder.path());
+  export_trajectory(synthetic_trajectory(6), s);  // run_0000 … run_0005
+  std::ofstream(folder.file("run_0100.png")) << "mine";
+  s.overwrite = true;
+  s.stride = 2;  // frames 0, 2, 4, 5 → run_0000 … run_0003
+  export_trajectory(synthetic_trajectory(6), s);
+  EXPECT_EQ(folder.entries(),
+            (std::vector<std::string>{"run_0000.png", "run_0001.png", "run_0002.png",
+                                      "run_0003.png", "run_0100.png", "run_frames.json"}));
+}
+
 // Tests run as root, for whom chmod does not block writes; a folder below a regular file fails
 // for everyone (ENOTDIR), and so does /proc.
 TEST(ExportSafety, UnwritableFolderGivesAClearError) {

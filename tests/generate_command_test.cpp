@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "app/options.h"
 #include "core/error.h"
+#include "core/media/export/png_text.h"
 #include "core/media/image_file.h"
 #include "core/npy.h"
 #include "test_support.h"
@@ -56,6 +60,16 @@ TEST_F(GenerateCommandTest, DdimRunReproducesTheDiffusersPipeline) {
     EXPECT_TRUE(fs::is_regular_file(dir_ / "steps" / name)) << name;
   }
   EXPECT_FALSE(fs::exists(dir_ / "steps" / "xt_0011.png"));
+
+  // The --out PNG carries its parameters like every exported PNG does.
+  std::ifstream png(out("image.png"), std::ios::binary);
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(png)),
+                                   std::istreambuf_iterator<char>());
+  const auto text = read_png_text(bytes);
+  ASSERT_EQ(text.count("parameters"), 1u);
+  EXPECT_NE(text.at("parameters").find("Steps: 10, Sampler: ddim"), std::string::npos)
+      << text.at("parameters");
+  EXPECT_EQ(nlohmann::json::parse(text.at("emergence"))["generation"]["steps"], 10);
 }
 
 TEST_F(GenerateCommandTest, BadRequestsAreErrorsNamingTheCulprit) {

@@ -1,7 +1,10 @@
 #include "image_file.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -33,17 +36,31 @@ cv::Mat to_bgr_mat(const Image8& image) {
   return out;
 }
 
+bool write_png_with_text(const std::string& path, const Image8& image, const PngText& text) {
+  const cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
+  const std::vector<uint8_t> bytes = encode_png_with_text(rgb, text);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  return static_cast<bool>(out);
+}
+
 }  // namespace
 
-void write_image(const std::string& path, const Image8& image) {
+void write_image(const std::string& path, const Image8& image, const PngText& text) {
   const cv::Mat mat = to_bgr_mat(image);
   const std::filesystem::path target(path);
   const std::string ext = target.extension().string();
   const std::string tmp =
       (target.parent_path() / ("." + target.filename().string() + ".part" + ext)).string();
+  std::string lower_ext = ext;
+  std::transform(lower_ext.begin(), lower_ext.end(), lower_ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool with_text = !text.empty() && lower_ext == ".png" && image.channels == 3;
   bool ok = false;
   try {
-    ok = cv::imwrite(tmp, mat);
+    ok = with_text ? write_png_with_text(tmp, image, text) : cv::imwrite(tmp, mat);
   } catch (const cv::Exception& e) {
     ok = false;
   }

@@ -3,12 +3,15 @@
 #include <string>
 
 #include "core/display_image.h"
+#include "core/media/export/png_text.h"
 
 namespace emergence {
 
 // Writes PNG (or any format OpenCV knows by the extension) through a temporary name and a rename,
 // so a failed write never leaves a truncated file under the final name. Errors name the path.
-void write_image(const std::string& path, const Image8& image);
+// `text` goes into PNG text chunks when the file is an RGB .png (other formats have no place for
+// it and are written without).
+void write_image(const std::string& path, const Image8& image, const PngText& text = {});
 // Reads an image file as 8-bit RGB or RGBA; errors name the path.
 Image8 read_image(const std::string& path);
 

@@ -42,21 +42,34 @@ void register_list(torch::nn::Module& owner, const std::string& name,
   owner.register_module(name, list);
 }
 
+// The layers of a down or up block: one resnet per entry of resnet_in (its input channels), each
+// followed by an attention block when `attention`, registered as "resnets" and "attentions".
+void build_layers(torch::nn::Module& owner, const BlockOptions& shared,
+                  const std::vector<int64_t>& resnet_in, int64_t out_channels, bool attention,
+                  int64_t attention_head_dim, std::vector<ResnetBlock2D>& resnets,
+                  std::vector<AttentionBlock>& attentions) {
+  for (const int64_t in : resnet_in) {
+    resnets.emplace_back(resnet_options(shared, in, out_channels));
+    if (attention) {
+      attentions.emplace_back(
+          attention_options(out_channels, attention_head_dim, shared.groups, shared.eps));
+    }
+  }
+  register_list(owner, "resnets", resnets);
+  if (attention) {
+    register_list(owner, "attentions", attentions);
+  }
+}
+
 }  // namespace
 
 DownBlockImpl::DownBlockImpl(const BlockOptions& shared, const DownBlockOptions& o) {
+  std::vector<int64_t> resnet_in;
   for (int i = 0; i < o.layers; ++i) {
-    resnet_list_.emplace_back(
-        resnet_options(shared, i == 0 ? o.in_channels : o.out_channels, o.out_channels));
-    if (o.attention) {
-      attention_list_.emplace_back(
-          attention_options(o.out_channels, o.attention_head_dim, shared.groups, shared.eps));
-    }
+    resnet_in.push_back(i == 0 ? o.in_channels : o.out_channels);
   }
-  register_list(*this, "resnets", resnet_list_);
-  if (o.attention) {
-    register_list(*this, "attentions", attention_list_);
-  }
+  build_layers(*this, shared, resnet_in, o.out_channels, o.attention, o.attention_head_dim,
+               resnet_list_, attention_list_);
   if (o.add_downsample) {
     torch::nn::ModuleList downsamplers;
     if (o.resnet_downsample) {
@@ -92,19 +105,13 @@ torch::Tensor DownBlockImpl::forward(torch::Tensor x, const torch::Tensor& temb,
 }
 
 UpBlockImpl::UpBlockImpl(const BlockOptions& shared, const UpBlockOptions& o) {
+  std::vector<int64_t> resnet_in;  // the previous layer's output, concatenated with a skip
   for (int i = 0; i < o.layers; ++i) {
     const int64_t skip_channels = i == o.layers - 1 ? o.in_channels : o.out_channels;
-    const int64_t resnet_in = i == 0 ? o.prev_output_channels : o.out_channels;
-    resnet_list_.emplace_back(resnet_options(shared, resnet_in + skip_channels, o.out_channels));
-    if (o.attention) {
-      attention_list_.emplace_back(
-          attention_options(o.out_channels, o.attention_head_dim, shared.groups, shared.eps));
-    }
+    resnet_in.push_back((i == 0 ? o.prev_output_channels : o.out_channels) + skip_channels);
   }
-  register_list(*this, "resnets", resnet_list_);
-  if (o.attention) {
-    register_list(*this, "attentions", attention_list_);
-  }
+  build_layers(*this, shared, resnet_in, o.out_channels, o.attention, o.attention_head_dim,
+               resnet_list_, attention_list_);
   if (o.add_upsample) {
     torch::nn::ModuleList upsamplers;
     if (o.resnet_upsample) {

@@ -85,10 +85,7 @@ nlohmann::json step_json(const TrajectoryFrame& f) {
 }
 
 PngText png_text_for(const Trajectory& t, const TrajectoryFrame& step) {
-  const nlohmann::json embedded = {{"generation", to_json(t.params)}, {"step", step_json(step)}};
-  return {{"parameters", to_parameters_line(t.params)},
-          {"Software", std::string("Emergence ") + EMERGENCE_VERSION_STRING},
-          {"emergence", embedded.dump()}};
+  return generation_png_text(t.params, step_json(step));
 }
 
 std::vector<uint8_t> to_bytes(const std::string& text) {
@@ -196,6 +193,34 @@ std::string sidecar_text(const Trajectory& t, const ExportSettings& s,
   return sidecar.dump(2) + "\n";
 }
 
+// Frames of an earlier PNG sequence of the same name that the new, shorter one does not replace,
+// as the sidecar about to be overwritten lists them. Only files that sidecar names are touched,
+// so nothing the user put there is; without a readable sidecar the list is empty.
+std::vector<std::string> superseded_frames(const ExportSettings& s,
+                                           const std::vector<std::string>& media) {
+  namespace fs = std::filesystem;
+  if (s.format != ExportFormat::PngSequence || !s.overwrite) {
+    return {};
+  }
+  std::vector<std::string> stale;
+  try {
+    const nlohmann::json old =
+        read_json_file((fs::path(s.directory) / sidecar_name(s, media)).string());
+    for (const auto& file : old.at("files")) {
+      const std::string name = file.get<std::string>();
+      const bool frame_of_this_sequence = fs::path(name).filename().string() == name &&
+                                          name.rfind(s.base_name + "_", 0) == 0 &&
+                                          fs::path(name).extension() == ".png";
+      if (frame_of_this_sequence && std::find(media.begin(), media.end(), name) == media.end()) {
+        stale.push_back(name);
+      }
+    }
+  } catch (const std::exception&) {
+    return {};
+  }
+  return stale;
+}
+
 }  // namespace
 
 std::vector<std::string> planned_files(const Trajectory& t, const ExportSettings& s) {
@@ -207,6 +232,16 @@ std::vector<std::string> planned_files(const Trajectory& t, const ExportSettings
     paths.push_back((std::filesystem::path(s.directory) / name).string());
   }
   return paths;
+}
+
+PngText generation_png_text(const GenerationParams& params, const nlohmann::json& step) {
+  nlohmann::json embedded = {{"generation", to_json(params)}};
+  if (!step.is_null()) {
+    embedded["step"] = step;
+  }
+  return {{"parameters", to_parameters_line(params)},
+          {"Software", std::string("Emergence ") + EMERGENCE_VERSION_STRING},
+          {"emergence", embedded.dump()}};
 }
 
 ExportResult export_trajectory(const Trajectory& t, const ExportSettings& s,
@@ -246,7 +281,12 @@ ExportResult export_trajectory(const Trajectory& t, const ExportSettings& s,
       output.write(media[i], encoded.media[i]);
     }
     output.write(names.back(), to_bytes(sidecar_text(t, s, frames, media, encoded)));
+    const std::vector<std::string> stale = superseded_frames(s, media);
     result.files = output.commit();
+    for (const std::string& name : stale) {
+      std::error_code ignored;
+      std::filesystem::remove(std::filesystem::path(s.directory) / name, ignored);
+    }
     result.frames = encoded.pictures;
     result.width = encoded.size.width;
     result.height = encoded.size.height;

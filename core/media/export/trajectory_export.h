@@ -3,11 +3,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/media/export/export_settings.h"
 #include "core/media/export/file_sink.h"
+#include "core/media/export/png_text.h"
 #include "core/trajectory.h"
 
 namespace emergence {
@@ -28,11 +30,17 @@ struct ExportResult {
   uint64_t bytes = 0;
 };
 
+// The text chunks Emergence writes into a PNG of a run: AUTOMATIC1111's "parameters" line,
+// "Software", and "emergence" with the full generation JSON (plus `step`, when not null).
+PngText generation_png_text(const GenerationParams& params, const nlohmann::json& step = nullptr);
+
 // Exports the selected frames of a run in the chosen format, with its parameters in every PNG
 // (tEXt "parameters", AUTOMATIC1111 style), in a GIF comment, and in a JSON sidecar holding the
 // full generation and export settings. All files appear together or not at all (see
 // StagedOutput). Error, naming the file or setting, on bad settings, existing files without
-// settings.overwrite, or a failed write.
+// settings.overwrite, or a failed write. Overwriting a PNG sequence with a shorter one also
+// removes the earlier frames that its sidecar lists and the new sequence does not replace, so the
+// folder never mixes two runs.
 ExportResult export_trajectory(const Trajectory& trajectory, const ExportSettings& settings,
                                const ExportControl& control = {});
 
