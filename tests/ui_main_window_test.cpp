@@ -243,5 +243,28 @@ TEST(MainWindowTest, ControlValuesAreRememberedAcrossSessions) {
   EXPECT_EQ(again.view(), FrameView::Noise);
 }
 
+TEST(MainWindowTest, AModelOpenedForTheFirstTimeBringsItsOwnSamplingDefaults) {
+  QSettings().clear();
+  QSettings().setValue(QStringLiteral("controls/sampler"), QStringLiteral("euler"));
+  QSettings().setValue(QStringLiteral("controls/spacing"), QStringLiteral("linspace"));
+  const QString builtin = QStringLiteral(EMERGENCE_BUILTIN_MODEL_DIR);
+  {
+    MainWindow window{builtin};
+    QSignalSpy ready(&window, &MainWindow::modelReady);
+    ASSERT_TRUE(ready.wait(60000));
+    // The built-in model's scheduler: DDIM, trailing (it was trained to start at t = 999).
+    GenerationParams params = window.controls()->params();
+    EXPECT_EQ(params.sampler, "ddim");
+    EXPECT_EQ(params.spacing, Spacing::Trailing);
+    EXPECT_EQ(params.guidance_scale, ControlsPanel::kClassGuidance);
+    window.controls()->spacingCombo()->setCurrentText(QStringLiteral("leading"));
+    window.close();
+  }
+  MainWindow again{builtin};
+  QSignalSpy ready(&again, &MainWindow::modelReady);
+  ASSERT_TRUE(ready.wait(60000));
+  EXPECT_EQ(again.controls()->params().spacing, Spacing::Leading);  // the user's choice stays
+}
+
 }  // namespace
 }  // namespace emergence::ui::test

@@ -206,6 +206,16 @@ void ControlsPanel::setModelInfo(ModelInfoPtr info) {
   onControlChanged();
 }
 
+void ControlsPanel::adoptModelDefaults(const ModelInfo& info) {
+  GenerationParams p = params();
+  p.sampler = info.scheduler.sampler.name;
+  p.spacing = info.scheduler.sampler.selection.spacing;
+  if (!info.class_names.empty()) {
+    p.guidance_scale = kClassGuidance;
+  }
+  setParams(p);
+}
+
 void ControlsPanel::setRunning(bool running) { stop_->setEnabled(running); }
 
 bool ControlsPanel::autoRegenerate() const { return auto_regenerate_->isChecked(); }

@@ -34,6 +34,10 @@ class ControlsPanel : public QWidget {
   emergence::GenerationParams paramsForNewRun();
   // Shows the class picker only for class-conditional models, and feeds the schedule plot.
   void setModelInfo(ModelInfoPtr info);
+  // The model's own sampling defaults: its scheduler's sampler and timestep spacing, and
+  // kClassGuidance for class-conditional models (plain conditional sampling is weak on them).
+  void adoptModelDefaults(const ModelInfo& info);
+  static constexpr double kClassGuidance = 3.0;
   void setRunning(bool running);
 
   bool autoRegenerate() const;

@@ -109,6 +109,7 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
 
   restoreSettings();
   const QString last = settings_->lastModel();
+  controls_model_ = last;
   if (!last.isEmpty() && QFileInfo(last).isDir()) {
     openModelFolder(last);
   } else if (!builtin_dir_.isEmpty() && QFileInfo(builtin_dir_).isDir()) {
@@ -210,6 +211,12 @@ void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
   }
   refreshModelChoices();
   controls_->setModelInfo(info);
+  // A model opened for the first time brings its own sampler, spacing and guidance; reopening
+  // the model of the last session keeps the values the user left.
+  if (model_folder_ != controls_model_) {
+    controls_->adoptModelDefaults(*info);
+    controls_model_ = model_folder_;
+  }
   const QString classes = info->class_names.empty()
                               ? tr("unconditional")
                               : tr("%1 classes").arg(info->class_names.size());

@@ -105,6 +105,7 @@ class MainWindow : public QMainWindow {
   int analysis_docks_ = 0;
   ModelInfoPtr model_;
   QString model_folder_;
+  QString controls_model_;  // the model the controls' values were last set for
   FrameView view_ = FrameView::CleanGuess;
   int shown_frame_ = -1;
   bool starting_run_ = false;
