@@ -40,7 +40,7 @@ const char* const kTrainOptionsHelp =
     "  --batch B           batch size (default 32)\n"
     "  --lr X              peak AdamW learning rate (default 0.001)\n"
     "  --lr-decay-steps N  cosine-anneal the learning rate to 0 over the last N steps\n"
-    "                      (default 0: constant; with --resume, replaces the checkpoint's)\n"
+    "                      (default 0: constant; with --resume, N > 0 replaces the checkpoint's)\n"
     "  --channels A,B,C    UNet block widths (default 32,64,128)\n"
     "  --seed N            seed of every random draw (default 0)\n"
     "  --classes           an image folder's subfolders are its classes\n"
