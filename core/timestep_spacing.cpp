@@ -84,9 +84,10 @@ void validate_selection(const StepSelection& selection, int steps, int T) {
     throw Error("steps must be in [1, " + std::to_string(T) + "] (got " + std::to_string(steps) +
                 ")");
   }
-  if (!(selection.shift >= 0.05 && selection.shift <= 20.0)) {
+  if (!(selection.shift >= kMinShift && selection.shift <= kMaxShift)) {
     std::ostringstream s;
-    s << "shift must be in [0.05, 20] (got " << selection.shift << ")";
+    s << "shift must be in [" << kMinShift << ", " << kMaxShift << "] (got " << selection.shift
+      << ")";
     throw Error(s.str());
   }
   if (!(selection.karras_rho >= 0.5 && selection.karras_rho <= 20.0)) {

@@ -25,6 +25,11 @@ struct StepSelection {
   double shift = 1.0;
 };
 
+// The accepted range of StepSelection::shift, shared by the CLI, the GUI slider and validation.
+// Its geometric middle is 1 (no shift), so a logarithmic slider has "unchanged" at its centre.
+constexpr double kMinShift = 0.05;
+constexpr double kMaxShift = 20.0;
+
 // The shift of StepSelection::shift applied to one normalised time u ∈ [0,1].
 double shift_time(double u, double shift);
 
