@@ -14,7 +14,7 @@ namespace emergence {
 struct ModelInfo {
   std::string name;  // folder name, or "built-in"
   std::string path;  // folder it came from
-  std::string hash;  // first 12 hex digits of the weights' SHA-256
+  std::string hash;  // model_hash(): 12 hex digits of a SHA-256 over its weights and configs
   int channels = 3;
   int height = 32;
   int width = 32;

@@ -58,13 +58,42 @@ TEST_F(ModelFolderTest, BareUNetFolderLoadsWithDefaultScheduler) {
   const auto model = load_diffusion_model(data_path("unet/unet_small"));
   const ModelInfo& info = model->info();
   EXPECT_EQ(info.name, "unet_small");
-  // sha256sum tests/data/unet/unet_small/diffusion_pytorch_model.safetensors
-  EXPECT_EQ(info.hash, "af0c55272fd3");
+  // hashlib.sha256 over "config.json\0<size>\0<bytes>diffusion_pytorch_model.safetensors\0…"
+  EXPECT_EQ(info.hash, "915597f4eaa0");
   EXPECT_EQ(info.channels, 3);
   EXPECT_EQ(info.height, 16);
   EXPECT_EQ(info.width, 16);
   EXPECT_TRUE(info.class_names.empty());
   EXPECT_EQ(info.scheduler.class_name, "DDIMScheduler");
+}
+
+// Issue 11 item 16: the hash names the model, not just its weights. The same weights under
+// another config.json (here another scheduler) make other images and so get another hash; a
+// copy of the folder elsewhere keeps it.
+TEST_F(ModelFolderTest, HashCoversTheConfigsAndNotTheLocation) {
+  const std::string pipeline = save_classcond_pipeline(true);
+  const ModelFolder folder = read_model_folder(pipeline);
+  EXPECT_EQ(folder.files, (std::vector<std::string>{
+                              "emergence.json", "scheduler/scheduler_config.json",
+                              "unet/config.json", "unet/diffusion_pytorch_model.safetensors"}));
+  const std::string original = model_hash(folder);
+  EXPECT_EQ(original.size(), 12u);
+
+  const fs::path copy = dir_ / "elsewhere" / "copy";
+  fs::create_directories(copy.parent_path());
+  fs::copy(pipeline, copy, fs::copy_options::recursive);
+  EXPECT_EQ(load_diffusion_model(copy.string())->info().hash, original);
+
+  nlohmann::json scheduler = read_json_file((copy / "scheduler/scheduler_config.json").string());
+  scheduler["beta_end"] = 0.012;
+  std::ofstream(copy / "scheduler/scheduler_config.json") << scheduler.dump(2);
+  const std::string other_scheduler = load_diffusion_model(copy.string())->info().hash;
+  EXPECT_NE(other_scheduler, original);
+
+  nlohmann::json unet = read_json_file((copy / "unet/config.json").string());
+  unet["norm_eps"] = 1e-6;
+  std::ofstream(copy / "unet/config.json") << unet.dump(2);
+  EXPECT_NE(load_diffusion_model(copy.string())->info().hash, other_scheduler);
 }
 
 TEST_F(ModelFolderTest, SavedPipelineFolderReadsBackCompletely) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/json_file.h"
 #include "core/model/sha256.h"
 
 namespace emergence {
@@ -154,6 +155,25 @@ TEST_F(SafetensorsTest, BadFilesGetAClearErrorEach) {
   expect_rejected(write_raw("entry.safetensors", R"({"w": 3})", eight), {"tensor 'w'"});
   expect_rejected(write_raw("metadata.safetensors", R"({"__metadata__":{"k":1}})", ""),
                   {"__metadata__"});
+}
+
+// Issue 11 item 14: a corrupt header is reported in plain text: no "[json.exception…]" tag, and
+// the byte that broke it written as \xFF rather than copied raw into the message.
+TEST_F(SafetensorsTest, CorruptHeaderMessageIsPlainText) {
+  const std::string path = write_raw("ff.safetensors", "\xFF{}", "");
+  try {
+    read_safetensors(path);
+    FAIL() << "no error for a header starting with 0xFF";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(path + ": safetensors header is not valid JSON"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("line 1, column 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("\\xFF"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\xFF'), std::string::npos) << message;
+    EXPECT_EQ(message.find("json.exception"), std::string::npos) << message;
+  }
+  EXPECT_EQ(printable("caf\xC3\xA9 \x01\xC3"), "caf\xC3\xA9 \\x01\\xC3");
 }
 
 TEST_F(SafetensorsTest, WriterRejectsWhatItCannotStore) {

@@ -194,6 +194,48 @@ TEST(UNetConfigTest, BadConfigsNameTheKey) {
   expect_error(j, "UNet2DModel");
 }
 
+// Issue 11 item 13: diffusers gives each attention layer channels // attention_head_dim heads, so
+// a head size wider than a block without attention is fine (32,64,128 with head size 64 and
+// attention only at 64 and 128), and the UNet builds with 1 and 2 heads where attention is.
+TEST(UNetConfigTest, AttentionHeadDimIsCheckedOnlyWhereThereIsAttention) {
+  nlohmann::json j = {{"sample_size", 8},
+                      {"block_out_channels", {32, 64, 128}},
+                      {"norm_num_groups", 8},
+                      {"layers_per_block", 1},
+                      {"attention_head_dim", 64},
+                      {"down_block_types", {"DownBlock2D", "AttnDownBlock2D", "AttnDownBlock2D"}},
+                      {"up_block_types", {"AttnUpBlock2D", "AttnUpBlock2D", "UpBlock2D"}}};
+  const UNet2DConfig c = unet2d_config_from_json(j);
+  UNet2DModel model(c);
+  const auto names = state_dict(model);
+  // Heads of 64: one head over 64 channels (inner size 64), two over the 128 at the bottom.
+  EXPECT_EQ(names.at("down_blocks.1.attentions.0.to_q.weight").sizes(),
+            (std::vector<int64_t>{64, 64}));
+  EXPECT_EQ(names.at("mid_block.attentions.0.to_q.weight").sizes(),
+            (std::vector<int64_t>{128, 128}));
+  const torch::Tensor out = model->forward(torch::randn({1, 3, 8, 8}), torch::full({1}, 10.0));
+  EXPECT_EQ(out.sizes(), (std::vector<int64_t>{1, 3, 8, 8}));
+
+  // Attention at the 32-channel level does need head size ≤ 32, and the message says where.
+  j["down_block_types"] = {"AttnDownBlock2D", "AttnDownBlock2D", "AttnDownBlock2D"};
+  try {
+    unet2d_config_from_json(j);
+    FAIL() << "head size 64 accepted for a 32-channel attention block";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("down_blocks.0 (32 channels)"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("[1, 32]"), std::string::npos) << e.what();
+  }
+  // Without the mid block's attention its head size no longer matters either.
+  j["down_block_types"] = {"DownBlock2D", "DownBlock2D", "DownBlock2D"};
+  j["up_block_types"] = {"UpBlock2D", "UpBlock2D", "UpBlock2D"};
+  j["attention_head_dim"] = 256;
+  j["add_attention"] = false;
+  EXPECT_NO_THROW(unet2d_config_from_json(j));
+  j["add_attention"] = true;
+  EXPECT_THROW(unet2d_config_from_json(j), Error);
+}
+
 // The variants the test fixtures do not cover still build diffusers' module tree and run.
 TEST(UNetConfigTest, ScaleShiftFourierAndResnetResamplingVariantsRun) {
   nlohmann::json j = {{"sample_size", 8},

@@ -1,5 +1,6 @@
 #include "model_folder.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -8,6 +9,7 @@
 #include "core/error.h"
 #include "core/json_file.h"
 #include "safetensors.h"
+#include "sha256.h"
 
 namespace emergence {
 namespace {
@@ -121,9 +123,11 @@ ModelFolder read_model_folder(const std::string& dir) {
     const fs::path scheduler = root / "scheduler" / "scheduler_config.json";
     if (is_file(scheduler)) {
       folder.scheduler = read_scheduler_config(scheduler.string());
+      folder.files.push_back("scheduler/scheduler_config.json");
     }
     if (is_file(root / "emergence.json")) {
       read_emergence_json(root / "emergence.json", folder);
+      folder.files.push_back("emergence.json");
     }
   }
   const fs::path config_path = unet_dir / "config.json";
@@ -148,7 +152,28 @@ ModelFolder read_model_folder(const std::string& dir) {
     throw Error("missing weights file " + weights.string());
   }
   folder.weights_path = weights.string();
+  const fs::path unet_part = unet_dir.lexically_relative(root);
+  for (const char* name : {"config.json", kWeightsFile}) {
+    folder.files.push_back((unet_part / name).lexically_normal().generic_string());
+  }
+  std::sort(folder.files.begin(), folder.files.end());
   return folder;
+}
+
+std::string model_hash(const ModelFolder& folder) {
+  Sha256 hash;
+  for (const std::string& name : folder.files) {
+    const fs::path file = fs::path(folder.path) / name;
+    std::error_code error;
+    const uintmax_t size = fs::file_size(file, error);
+    if (error) {
+      throw Error("cannot read " + file.string() + " to hash it: " + error.message());
+    }
+    const std::string prefix = name + '\0' + std::to_string(size) + '\0';
+    hash.update(prefix.data(), prefix.size());
+    hash_file(hash, file.string());
+  }
+  return hash.hex_digest().substr(0, 12);
 }
 
 std::map<std::string, torch::Tensor> state_dict(UNet2DModel& model) {

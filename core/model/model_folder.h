@@ -24,10 +24,16 @@ struct ModelFolder {
   std::optional<SchedulerConfig> scheduler;  // from scheduler/scheduler_config.json
   std::vector<std::string> class_names;      // from emergence.json; empty when absent
   bool null_class = false;  // emergence.json "null_class": the last class embedding is "no class"
+  // Every file the model is built from (weights and configs), relative to path, sorted.
+  std::vector<std::string> files;
 };
 
 // Reads the folder's configs (not the weights); errors name the file at fault.
 ModelFolder read_model_folder(const std::string& dir);
+// The first 12 hex digits of a SHA-256 over folder.files, each as its relative name, a NUL, its
+// byte count in decimal, a NUL and its bytes: it changes with the weights and with any config
+// that changes the images (architecture, training schedule, classes), not with where it lies.
+std::string model_hash(const ModelFolder& folder);
 // Builds the UNet of a folder and loads its weights.
 UNet2DModel load_unet(const ModelFolder& folder);
 

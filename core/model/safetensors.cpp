@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/json_file.h"
 #include "mapped_file.h"
 
 namespace emergence {
@@ -150,7 +151,7 @@ ParsedHeader parse_header(const MappedFile& file, const std::string& path) {
   try {
     header = nlohmann::json::parse(file.data() + 8, file.data() + 8 + header_bytes);
   } catch (const nlohmann::json::exception& e) {
-    throw Error(path + ": safetensors header is not valid JSON (" + e.what() + ")");
+    throw Error(path + ": safetensors header is not valid JSON (" + json_error_text(e) + ")");
   }
   if (!header.is_object()) {
     throw Error(path + ": safetensors header is not a JSON object");

@@ -110,12 +110,11 @@ std::string Sha256::hex_digest() {
   return out;
 }
 
-std::string sha256_file_hex(const std::string& path) {
+void hash_file(Sha256& hash, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw Error("cannot open " + path + " to hash it");
   }
-  Sha256 hash;
   std::vector<char> chunk(1 << 20);
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
@@ -124,7 +123,6 @@ std::string sha256_file_hex(const std::string& path) {
   if (in.bad()) {
     throw Error("error reading " + path + " to hash it");
   }
-  return hash.hex_digest();
 }
 
 }  // namespace emergence

@@ -22,7 +22,7 @@ class Sha256 {
   uint64_t total_bytes_ = 0;
 };
 
-// Hex SHA-256 of a file's contents; errors name the file.
-std::string sha256_file_hex(const std::string& path);
+// Feeds a file's contents to hash; errors name the file.
+void hash_file(Sha256& hash, const std::string& path);
 
 }  // namespace emergence

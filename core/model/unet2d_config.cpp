@@ -107,6 +107,31 @@ nlohmann::json optional_json(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+// A block with attention and its channel count, named as diffusers' module path.
+struct AttentionSite {
+  std::string name;
+  int channels = 0;
+};
+
+std::vector<AttentionSite> attention_sites(const UNet2DConfig& c) {
+  std::vector<AttentionSite> sites;
+  const size_t levels = c.block_out_channels.size();
+  for (size_t i = 0; i < levels; ++i) {
+    if (c.down_block_types[i] == "AttnDownBlock2D") {
+      sites.push_back({"down_blocks." + std::to_string(i), c.block_out_channels[i]});
+    }
+  }
+  if (c.mid_block_type && c.add_attention) {
+    sites.push_back({"mid_block", c.block_out_channels.back()});
+  }
+  for (size_t i = 0; i < levels; ++i) {
+    if (c.up_block_types[i] == "AttnUpBlock2D") {
+      sites.push_back({"up_blocks." + std::to_string(i), c.block_out_channels[levels - 1 - i]});
+    }
+  }
+  return sites;
+}
+
 }  // namespace
 
 int UNet2DConfig::time_embed_dim() const {
@@ -152,13 +177,24 @@ void validate(const UNet2DConfig& c) {
       fail("every block_out_channels entry must be a positive multiple of norm_num_groups (" +
            std::to_string(c.norm_num_groups) + ")");
     }
-    if (c.attention_head_dim && (*c.attention_head_dim < 1 || channels < *c.attention_head_dim)) {
-      fail("attention_head_dim must be in [1, " + std::to_string(channels) + "]");
+  }
+  // diffusers builds each attention layer with channels // attention_head_dim heads, so the head
+  // size only has to fit the blocks that have attention; the others never read it.
+  if (c.attention_head_dim) {
+    for (const AttentionSite& site : attention_sites(c)) {
+      if (*c.attention_head_dim < 1 || site.channels < *c.attention_head_dim) {
+        fail("attention_head_dim " + std::to_string(*c.attention_head_dim) +
+             " leaves no attention head in " + site.name + " (" + std::to_string(site.channels) +
+             " channels); it must be in [1, " + std::to_string(site.channels) + "]");
+      }
     }
-    if (c.attn_norm_num_groups &&
-        (*c.attn_norm_num_groups < 1 || channels % *c.attn_norm_num_groups != 0)) {
-      fail("attn_norm_num_groups must divide every block_out_channels entry");
-    }
+  }
+  // Only UNetMidBlock2D's attention uses attn_norm_num_groups (UNet2DModel passes it nowhere else).
+  const bool mid_attention = c.mid_block_type && c.add_attention;
+  if (mid_attention && c.attn_norm_num_groups &&
+      (*c.attn_norm_num_groups < 1 || c.block_out_channels.back() % *c.attn_norm_num_groups != 0)) {
+    fail("attn_norm_num_groups must divide the mid block's " +
+         std::to_string(c.block_out_channels.back()) + " channels");
   }
   if (!(c.norm_eps > 0)) {
     fail("norm_eps must be positive");

@@ -7,7 +7,6 @@
 
 #include "core/error.h"
 #include "model_folder.h"
-#include "sha256.h"
 
 namespace emergence {
 namespace {
@@ -74,7 +73,7 @@ std::shared_ptr<DiffusionModel> load(const std::string& path,
   if (folder.config.in_channels != folder.config.out_channels) {
     throw Error(path + ": in_channels and out_channels differ; a denoiser needs them equal");
   }
-  info.hash = sha256_file_hex(folder.weights_path).substr(0, 12);
+  info.hash = model_hash(folder);
   UNet2DModel unet = load_unet(folder);
   std::optional<int64_t> null_class;
   if (folder.null_class) {

@@ -1,6 +1,7 @@
 #include "trainer_options.h"
 
 #include "core/error.h"
+#include "core/json_file.h"
 
 namespace emergence {
 namespace {
@@ -62,7 +63,7 @@ TrainerOptions trainer_options_from_json(const nlohmann::json& j) {
     o.seed = j.at("seed").get<uint64_t>();
     o.grad_clip = j.at("grad_clip").get<double>();
   } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("trainer options in checkpoint: ") + e.what());
+    throw Error("trainer options in checkpoint: " + json_error_text(e));
   }
   validate(o);
   return o;
