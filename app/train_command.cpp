@@ -19,6 +19,7 @@ int run_train_command(int argc, char** argv) {
               << kTrainOptionsHelp;
     return 0;
   }
+  check_training_destinations(args.run);  // before minutes of loading images
   if (args.threads > 0) {
     at::set_num_threads(args.threads);
   }

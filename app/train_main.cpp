@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     if (args.subfolder_classes) {
       throw emergence::Error("--classes needs image folders; emergence-train reads images.npy");
     }
+    emergence::check_training_destinations(args.run);
     if (args.threads > 0) {
       at::set_num_threads(args.threads);
     }

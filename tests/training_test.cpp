@@ -18,8 +18,10 @@
 #include "core/training/ema_weights.h"
 #include "core/training/sample_metrics.h"
 #include "core/training/shift_augment.h"
+#include "core/training/train_arguments.h"
 #include "core/training/trainer.h"
 #include "core/training/training_data.h"
+#include "core/training/training_run.h"
 
 namespace emergence {
 namespace {
@@ -153,6 +155,56 @@ TEST(Trainer, LossFallsOnATinySet) {
   RecordProperty("first_20_steps", std::to_string(first));
   RecordProperty("last_20_steps", std::to_string(last));
   EXPECT_LT(last, 0.6 * first) << "first 20 steps " << first << ", last 20 " << last;
+}
+
+// Issue 11 item 10: a fresh run does not silently replace an earlier one's checkpoint, loss log
+// and model folder; --resume continues it and --overwrite replaces it.
+TEST(TrainingRun, EarlierRunIsReplacedOnlyWhenAskedTo) {
+  const fs::path dir = fresh_dir("earlier_run");
+  TrainingRunSpec spec;
+  spec.out_dir = (dir / "model").string();
+  spec.channels = {8, 16};
+  spec.options = tiny_options();
+  spec.options.steps = 2;
+  std::ostringstream log;
+  run_training(tiny_data(), spec, log);
+  const fs::path work = dir / "model.train";
+  ASSERT_TRUE(fs::is_regular_file(work / "checkpoint.pt"));
+  const auto checkpoint_time = fs::last_write_time(work / "checkpoint.pt");
+
+  try {
+    run_training(tiny_data(), spec, log);
+    FAIL() << "an earlier run was replaced without --overwrite";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    for (const fs::path& named : {work / "checkpoint.pt", work / "loss.csv", dir / "model"}) {
+      EXPECT_NE(message.find(named.string()), std::string::npos) << message;
+    }
+    EXPECT_NE(message.find("--resume"), std::string::npos) << message;
+    EXPECT_NE(message.find("--overwrite"), std::string::npos) << message;
+  }
+  EXPECT_EQ(fs::last_write_time(work / "checkpoint.pt"), checkpoint_time);
+
+  // An empty model folder made beforehand holds nothing to lose.
+  TrainingRunSpec elsewhere = spec;
+  elsewhere.out_dir = (dir / "empty_model").string();
+  fs::create_directories(elsewhere.out_dir);
+  EXPECT_NO_THROW(check_training_destinations(elsewhere));
+
+  TrainingRunSpec both = spec;
+  both.resume = both.overwrite = true;
+  EXPECT_THROW(check_training_destinations(both), Error);
+  TrainingRunSpec resume = spec;
+  resume.resume = true;
+  EXPECT_NO_THROW(check_training_destinations(resume));
+  resume.work_dir = (dir / "no_work").string();
+  EXPECT_THROW(check_training_destinations(resume), Error);
+
+  const char* argv[] = {"train", "--data", "d", "--out", "m", "--overwrite"};
+  EXPECT_TRUE(parse_train_arguments(6, const_cast<char**>(argv), 1).run.overwrite);
+  spec.overwrite = true;
+  run_training(tiny_data(), spec, log);
+  EXPECT_NE(fs::last_write_time(work / "checkpoint.pt"), checkpoint_time);
 }
 
 TEST(Trainer, ResumedRunContinuesExactlyLikeTheUninterruptedOne) {

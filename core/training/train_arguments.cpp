@@ -45,6 +45,8 @@ const char* const kTrainOptionsHelp =
     "  --seed N            seed of every random draw (default 0)\n"
     "  --classes           an image folder's subfolders are its classes\n"
     "  --resume            continue from the checkpoint in --work\n"
+    "  --overwrite         start afresh, replacing an earlier run's checkpoint, loss.csv and\n"
+    "                      MODELDIR (without it or --resume, existing ones are an error)\n"
     "  --checkpoint-every N  steps between checkpoints (default 250)\n"
     "  --log-every N       steps between progress lines (default 25)\n"
     "  --threads N         CPU threads for libtorch (default: libtorch's choice)\n";
@@ -63,6 +65,10 @@ TrainArguments parse_train_arguments(int argc, char** argv, int first) {
     }
     if (flag == "--resume") {
       args.run.resume = true;
+      continue;
+    }
+    if (flag == "--overwrite") {
+      args.run.overwrite = true;
       continue;
     }
     if (i + 1 >= argc) {

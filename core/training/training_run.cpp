@@ -21,6 +21,11 @@ std::string format_duration(double seconds) {
   return buffer;
 }
 
+std::filesystem::path work_folder(const TrainingRunSpec& spec) {
+  return spec.work_dir.empty() ? std::filesystem::path(spec.out_dir + ".train")
+                               : std::filesystem::path(spec.work_dir);
+}
+
 }  // namespace
 
 std::vector<int> parse_channel_list(const std::string& text) {
@@ -42,7 +47,7 @@ std::vector<int> parse_channel_list(const std::string& text) {
   return out;
 }
 
-void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::ostream& log) {
+void check_training_destinations(const TrainingRunSpec& spec) {
   namespace fs = std::filesystem;
   if (spec.out_dir.empty()) {
     throw Error("--out MODELDIR is required");
@@ -50,17 +55,50 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
   if (spec.checkpoint_every < 1 || spec.log_every < 1) {
     throw Error("checkpoint and log intervals must be at least 1 step");
   }
-  const fs::path work =
-      spec.work_dir.empty() ? fs::path(spec.out_dir + ".train") : fs::path(spec.work_dir);
+  if (spec.resume && spec.overwrite) {
+    throw Error("give either --resume (continue the run) or --overwrite (start afresh), not both");
+  }
+  const fs::path work = work_folder(spec);
+  std::error_code ec;
+  if (spec.resume) {
+    if (!fs::is_regular_file(work / "checkpoint.pt", ec)) {
+      throw Error("--resume: no checkpoint at " + (work / "checkpoint.pt").string());
+    }
+    return;
+  }
+  std::vector<std::string> existing;
+  for (const fs::path& file : {work / "checkpoint.pt", work / "loss.csv"}) {
+    if (fs::exists(fs::symlink_status(file, ec))) {
+      existing.push_back(file.string());
+    }
+  }
+  if (fs::exists(fs::symlink_status(spec.out_dir, ec)) &&
+      !(fs::is_directory(spec.out_dir, ec) && fs::is_empty(spec.out_dir, ec))) {
+    existing.push_back(spec.out_dir);
+  }
+  if (spec.overwrite || existing.empty()) {
+    return;
+  }
+  std::string list;
+  for (size_t i = 0; i < existing.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == existing.size() ? " and " : ", ") + existing[i];
+  }
+  throw Error(list + (existing.size() == 1 ? " exists" : " exist") +
+              " from an earlier run; pass --resume to continue it or --overwrite to start afresh "
+              "and replace " +
+              (existing.size() == 1 ? "it" : "them"));
+}
+
+void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::ostream& log) {
+  namespace fs = std::filesystem;
+  check_training_destinations(spec);
+  const fs::path work = work_folder(spec);
   fs::create_directories(work);
   const std::string checkpoint = (work / "checkpoint.pt").string();
   const std::string loss_csv = (work / "loss.csv").string();
 
   std::unique_ptr<Trainer> trainer;
   if (spec.resume) {
-    if (!fs::exists(checkpoint)) {
-      throw Error("--resume: no checkpoint at " + checkpoint);
-    }
     trainer = Trainer::resume(checkpoint, data);
     trainer->set_total_steps(spec.options.steps);
     if (spec.options.decay_steps > 0) {

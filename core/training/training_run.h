@@ -12,14 +12,20 @@ namespace emergence {
 
 // A whole training run as `emergence train` and `emergence-train` drive it.
 struct TrainingRunSpec {
-  std::string out_dir;   // the diffusers pipeline folder written at the end
-  std::string work_dir;  // checkpoint.pt and loss.csv; default: out_dir + ".train"
-  bool resume = false;   // continue from work_dir/checkpoint.pt (its config and options)
+  std::string out_dir;     // the diffusers pipeline folder written at the end
+  std::string work_dir;    // checkpoint.pt and loss.csv; default: out_dir + ".train"
+  bool resume = false;     // continue from work_dir/checkpoint.pt (its config and options)
+  bool overwrite = false;  // a fresh run may replace an earlier run's checkpoint, log and model
   std::vector<int> channels = {32, 64, 128};
   TrainerOptions options;
   int checkpoint_every = 250;
   int log_every = 25;
 };
+
+// Checks, before any data is loaded, that the run can start: with resume a checkpoint to resume
+// from; without it no earlier run's checkpoint, loss log or model folder that the run would
+// replace unless overwrite. The Error names what exists and how to go on.
+void check_training_destinations(const TrainingRunSpec& spec);
 
 // Trains, printing "step N/M  loss L  it/s R  ETA …" lines to `log`, appending "step,loss,
 // smoothed_loss,lr,seconds" rows to work_dir/loss.csv, checkpointing every checkpoint_every steps
