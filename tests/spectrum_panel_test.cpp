@@ -1,4 +1,4 @@
-// The spectrum panel under the offscreen platform: export state, summary, step picking, colours.
+// The spectrum panel under the offscreen platform: export state, read-out, step picking, colours.
 #include "ui/spectrum_panel.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 
 #include "core/media/spectrum.h"
 #include "ui/lockin_heatmap.h"
+#include "ui/spectrum_summary.h"
 
 namespace emergence::ui {
 namespace {
@@ -93,6 +94,45 @@ TEST(SpectrumPanelTest, SummaryCountsTheBandsSettledByTheCurrentStep) {
   EXPECT_TRUE(summaryText(panel).contains(QStringLiteral("Step 20 of 20")))
       << summaryText(panel).toStdString();
   EXPECT_TRUE(summaryText(panel).contains(QStringLiteral("6 of 6 bands settled")));
+}
+
+// Issue 11: "every frequency is below the noise; 6 of 6 bands settled" read as a contradiction.
+// Both can be true at once (x_t drowned, its clean guess already decided), so the read-out must
+// say which picture each half is about.
+TEST(SpectrumPanelTest, ReadOutTellsTheNoisyImageFromTheCleanGuess) {
+  auto early = std::make_shared<SpectralSnapshot>(*synthetic_snapshot(true));
+  std::fill(early->emergence.begin(), early->emergence.end(), 0);  // all settled at step 0
+  auto first = std::make_shared<SpectralStep>(*early->steps[0]);
+  first->sigma = 20290.0;
+  first->noise_floor = first->sigma * first->sigma * 0.447;
+  early->steps[0] = first;
+  early->cutoff[0] = cutoff_frequency(early->reference_rapsd, 32, first->noise_floor);
+  ASSERT_EQ(early->cutoff[0], 0.0);
+
+  const QString text = spectrumSummary(*early, 0);
+  EXPECT_FALSE(text.contains(QStringLiteral("below the noise"))) << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("noisy image x_t is still all noise")))
+      << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("yet the clean guess x̂0 has 6 of 6 bands settled")))
+      << text.toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("σ 20") + QChar(0x2009) + QStringLiteral("300")))
+      << text.toStdString();
+  EXPECT_FALSE(text.contains(QStringLiteral("e+"))) << text.toStdString();
+
+  // Mid-way the noise hides only fine detail, said in pixels.
+  const auto snapshot = synthetic_snapshot(true);
+  const int row = 8;
+  ASSERT_GT(snapshot->cutoff[row], 0.0);
+  ASSERT_LT(snapshot->cutoff[row], 0.5);
+  const QString mid = spectrumSummary(*snapshot, row);
+  EXPECT_TRUE(mid.contains(QStringLiteral("noise hides detail finer than %1 px")
+                               .arg(1.0 / snapshot->cutoff[row], 0, 'f', 1)))
+      << mid.toStdString();
+  EXPECT_TRUE(mid.contains(QStringLiteral("; the clean guess x̂0 has 3 of 6 bands settled")))
+      << mid.toStdString();
+  EXPECT_TRUE(mid.contains(QStringLiteral("final image"))) << mid.toStdString();
+  EXPECT_TRUE(
+      spectrumSummary(*synthetic_snapshot(false), 4).contains(QStringLiteral("latest guess")));
 }
 
 TEST(SpectrumPanelTest, ClickingTheHeatmapPicksTheStepUnderTheMouse) {

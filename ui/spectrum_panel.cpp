@@ -12,6 +12,7 @@
 #include "core/media/spectrum_csv.h"
 #include "ui/lockin_heatmap.h"
 #include "ui/spectrum_plot.h"
+#include "ui/spectrum_summary.h"
 
 namespace emergence::ui {
 
@@ -48,9 +49,10 @@ void SpectrumPanel::setSnapshot(std::shared_ptr<const SpectralSnapshot> snapshot
   if (!snapshot_ || snapshot_->steps.empty()) {
     header_->setText(tr("Spectrum: no run yet"));
   } else {
-    const QString plane = snapshot_->channel < 0 ? tr("luminance (Rec.601)")
-                                                 : tr("channel %1").arg(snapshot_->channel);
-    header_->setText(tr("Spectrum of %1, %2×%3, %4 bands; power in clean-image units (dB)")
+    const QString plane = snapshot_->channel < 0 ? tr("brightness (Rec.601 luminance)")
+                                                 : tr("colour channel %1").arg(snapshot_->channel);
+    header_->setText(tr("How much coarse and fine detail the %1 holds at each step (%2×%3 px, "
+                        "%4 bands from coarse to fine; power in dB)")
                          .arg(plane)
                          .arg(snapshot_->width)
                          .arg(snapshot_->height)
@@ -71,25 +73,7 @@ void SpectrumPanel::updateSummary() {
     summary_->clear();
     return;
   }
-  const int row = std::clamp(step_, 0, snapshot_->num_steps() - 1);
-  int settled = 0;
-  for (int b = 0; b < snapshot_->num_bands(); ++b) {
-    const int e = snapshot_->emergence[b];
-    settled += e >= 0 && e <= row ? 1 : 0;
-  }
-  const double cutoff = snapshot_->cutoff[row];
-  const QString cutoffText = cutoff <= 0.0   ? tr("every frequency is below the noise")
-                             : cutoff >= 0.5 ? tr("no frequency is below the noise")
-                                             : tr("noise drowns f > %1 c/px (%2 px)")
-                                                   .arg(cutoff, 0, 'g', 3)
-                                                   .arg(1.0 / cutoff, 0, 'f', 1);
-  summary_->setText(tr("Step %1 of %2: σ %3, %4; %5 of %6 bands settled.")
-                        .arg(snapshot_->steps[row]->index)
-                        .arg(snapshot_->total_calls)
-                        .arg(snapshot_->steps[row]->sigma, 0, 'g', 3)
-                        .arg(cutoffText)
-                        .arg(settled)
-                        .arg(snapshot_->num_bands()));
+  summary_->setText(spectrumSummary(*snapshot_, step_));
 }
 
 void SpectrumPanel::exportCsv() {

@@ -70,8 +70,10 @@ void SpectrumPlot::updatePowerRange() {
 QRectF SpectrumPlot::plotArea() const {
   const QFontMetrics fm(font());
   const double left = fm.horizontalAdvance(QStringLiteral("-100 dB")) + 10.0;
-  const double bottom = 2.5 * fm.height();
-  return QRectF(left, fm.height() + 4.0, width() - left - 10.0, height() - bottom - fm.height());
+  // Above: the band numbers. Below: the tick labels and the axis title, each a full line.
+  const double top = fm.height() + 4.0;
+  const double bottom = 2.0 * fm.height() + 8.0;
+  return QRectF(left, top, width() - left - 10.0, height() - top - bottom);
 }
 
 double SpectrumPlot::xOf(double frequency) const {
@@ -159,8 +161,11 @@ void SpectrumPlot::drawAxes(QPainter& p) const {
   }
   p.setPen(text);
   p.drawRect(a);
-  p.drawText(QRectF(a.left(), a.bottom() + fm.height() + 2.0, a.width(), fm.height()),
-             Qt::AlignHCenter, tr("frequency (cycles/pixel), bands numbered above"));
+  const QString title = tr("frequency in cycles/pixel: coarse on the left, fine on the right");
+  const QString shortTitle = tr("frequency (cycles/pixel)");
+  const QRectF titleBox(0.0, a.bottom() + fm.height() + 4.0, width(), fm.height());
+  p.drawText(titleBox, Qt::AlignHCenter,
+             fm.horizontalAdvance(title) + 8 <= width() ? title : shortTitle);
 }
 
 void SpectrumPlot::drawCurve(QPainter& p, const std::vector<float>& power, const QPen& pen) const {
@@ -218,8 +223,8 @@ void SpectrumPlot::drawLegend(QPainter& p) const {
   const QRectF a = plotArea();
   const QFontMetrics fm(font());
   const std::vector<std::pair<QString, QPen>> items = {
-      {tr("clean guess at step"), QPen(kX0Color, 2.0)},
-      {tr("noisy x_t/√ᾱ at step"), QPen(kXtColor, 1.6)},
+      {tr("clean guess x̂0 at step"), QPen(kX0Color, 2.0)},
+      {tr("noisy image x_t at step"), QPen(kXtColor, 1.6)},
       {snapshot_->complete ? tr("final image") : tr("latest clean guess"),
        QPen(palette().color(QPalette::Text), 1.2, Qt::DashLine)},
       {tr("noise floor"), QPen(kFloorColor, 1.4, Qt::DashLine)}};

@@ -1,0 +1,77 @@
+#include "plain_names.h"
+
+#include <QCoreApplication>
+
+namespace emergence::ui {
+namespace {
+
+struct Words {
+  const char* name;
+  const char* hint;
+  const char* explanation;
+};
+
+// QT_TRANSLATE_NOOP keeps the texts translatable although they live in a table.
+constexpr Words kSamplers[] = {
+    {"ddpm", QT_TRANSLATE_NOOP("PlainNames", "random, many steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DDPM (Ho et al. 2020): the original sampler; adds fresh noise every "
+                       "step and needs hundreds of steps")},
+    {"ddim", QT_TRANSLATE_NOOP("PlainNames", "deterministic, few steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DDIM (Song et al. 2021): the same seed always gives the same image; good "
+                       "in 20–50 steps; η > 0 adds DDPM-like randomness")},
+    {"euler", QT_TRANSLATE_NOOP("PlainNames", "deterministic, simple"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Euler (Karras et al. 2022): plain steps along the denoising path; "
+                       "deterministic, one model call per step")},
+    {"euler_a", QT_TRANSLATE_NOOP("PlainNames", "random, lively"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Euler ancestral: Euler steps that add fresh noise each step, so the "
+                       "image keeps changing as steps grow")},
+    {"heun", QT_TRANSLATE_NOOP("PlainNames", "accurate, 2 calls a step"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Heun (Karras et al. 2022): corrects each Euler step with a second model "
+                       "call; more accurate per step, twice the cost")},
+    {"dpmpp_2m", QT_TRANSLATE_NOOP("PlainNames", "accurate, few steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM-Solver++ 2M (Lu et al. 2022): uses the previous step too; "
+                       "deterministic and sharp in 15–30 steps")},
+};
+
+constexpr Words kSpacings[] = {
+    {"leading", QT_TRANSLATE_NOOP("PlainNames", "starts below full noise"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Leading: even steps counted up from the clean end, so the first step "
+                       "sits a little below pure noise (older Stable Diffusion default)")},
+    {"linspace", QT_TRANSLATE_NOOP("PlainNames", "even, noise to clean"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Linspace: even steps from pure noise to the clean end, both included")},
+    {"trailing", QT_TRANSLATE_NOOP("PlainNames", "even, from full noise"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Trailing: even steps counted down from pure noise, so the first step is "
+                       "pure noise (best for few steps)")},
+    {"karras", QT_TRANSLATE_NOOP("PlainNames", "more steps near clean"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Karras (Karras et al. 2022): spaced by noise level σ, crowding the steps "
+                       "towards the clean end where fine detail forms")},
+};
+
+template <size_t N>
+QString lookup(const Words (&table)[N], const QString& name, bool hint) {
+  for (const Words& words : table) {
+    if (name == QLatin1String(words.name)) {
+      return QCoreApplication::translate("PlainNames", hint ? words.hint : words.explanation);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+QString samplerHint(const QString& sampler) { return lookup(kSamplers, sampler, true); }
+QString spacingHint(const QString& spacing) { return lookup(kSpacings, spacing, true); }
+QString samplerExplanation(const QString& sampler) { return lookup(kSamplers, sampler, false); }
+QString spacingExplanation(const QString& spacing) { return lookup(kSpacings, spacing, false); }
+
+}  // namespace emergence::ui
