@@ -6,6 +6,7 @@
 
 #include "app/bench_command.h"
 #include "app/bench_gui_command.h"
+#include "app/bench_menu.h"
 #include "app/bench_spectrum_command.h"
 #include "app/dataset_command.h"
 #include "app/evaluate_command.h"
@@ -51,6 +52,9 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "unet") == 0) {
       return run_bench_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "bench") {
+      return run_bench_menu(arguments_from(argc, argv, 2), std::cout);
     }
     if (command == "generate") {
       return run_generate_command(arguments_from(argc, argv, 2));

@@ -14,7 +14,7 @@ constexpr const char* kUsage =
     "  Renders every fully-qualified emoji without skin-tone modifiers from Noto Color Emoji\n"
     "  (classes: the emoji groups of /usr/share/unicode/emoji/emoji-test.txt) on white.\n"
     "  Writes images/NNNN.png, manifest.csv, images.npy, labels.npy, dataset.json and\n"
-    "  contact_sheet.png. --limit renders only the first N emoji.\n";
+    "  contact_sheet.png. --limit N (N >= 1) renders only the first N emoji; without it, all.\n";
 
 int parse_int(const std::string& flag, const std::string& value) {
   try {
@@ -54,6 +54,10 @@ int run_dataset_command(int argc, char** argv) {
       size = parse_int(flag, value);
     } else if (flag == "--limit") {
       limit = parse_int(flag, value);
+      if (limit < 1) {
+        throw Error("--limit must be at least 1 (got " + value +
+                    "); leave it out to render every emoji");
+      }
     } else {
       throw Error("unknown option " + flag + "\n" + kUsage);
     }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "app/destination_checks.h"
 #include "core/error.h"
 #include "core/media/export/trajectory_export.h"
 
@@ -45,6 +46,11 @@ ExportSettings common_settings(const Options& o, const std::string& out_path) {
   return s;
 }
 
+// Options that only shape an export: given without --export they would be ignored silently.
+constexpr const char* kExportOnlyOptions[] = {
+    "--export-dir", "--export-name",  "--view", "--stride", "--scale", "--smooth",
+    "--label",      "--progress-bar", "--fps",  "--delay",  "--hold",  "--global-palette"};
+
 std::string kibibytes(uint64_t bytes) {
   std::ostringstream s;
   s.precision(1);
@@ -70,7 +76,7 @@ std::vector<OptionSpec> with_export_options(std::vector<OptionSpec> specs) {
       {"--delay", "MS", "time per frame in milliseconds, instead of --fps"},
       {"--hold", "MS", "extra time on the last frame (default 1000)"},
       {"--global-palette", "", "GIF: one palette for all frames instead of one per frame"},
-      {"--overwrite", "", "replace export files that already exist"},
+      {"--overwrite", "", "replace files that already exist (--out, the export, every output)"},
   };
   specs.insert(specs.end(), extra.begin(), extra.end());
   return specs;
@@ -120,6 +126,11 @@ void apply_saved_params(const Options& o, const GenerationParams& saved, Generat
 
 ExportRecorder::ExportRecorder(const Options& options, const std::string& out_path) {
   if (!options.has("--export")) {
+    for (const char* name : kExportOnlyOptions) {
+      if (options.has(name)) {
+        throw Error(std::string(name) + " only applies to an export; add --export FORMATS");
+      }
+    }
     return;
   }
   const ExportSettings common = common_settings(options, out_path);
@@ -134,6 +145,21 @@ ExportRecorder::ExportRecorder(const Options& options, const std::string& out_pa
   }
   if (settings_.empty()) {
     throw Error("--export needs at least one format: png, gif, mp4, webp, sheet or still");
+  }
+}
+
+void ExportRecorder::check_destinations(int frame_count, const std::string& out_path) const {
+  const std::filesystem::path out = std::filesystem::path(out_path).lexically_normal();
+  for (const ExportSettings& s : settings_) {
+    const std::string what = "--export " + to_string(s.format);
+    check_output_folder(what, s.directory);
+    const std::vector<std::string> files = planned_files(frame_count, s);
+    for (const std::string& file : files) {
+      if (std::filesystem::path(file).lexically_normal() == out) {
+        throw Error(what + " would write " + file + ", the --out image; give --export-name");
+      }
+    }
+    check_not_existing(what, files, s.overwrite);
   }
 }
 

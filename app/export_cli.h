@@ -22,12 +22,16 @@ void apply_saved_params(const Options& options, const GenerationParams& saved,
                         GenerationParams& params, std::ostream& log);
 
 // Records a run's frames when --export asks for it, then exports them. Settings are parsed and
-// checked when it is built, so a typo fails before the run rather than after it.
+// checked when it is built, so a typo fails before the run rather than after it; export options
+// without --export are an Error rather than silently ignored.
 class ExportRecorder : public SamplingObserver {
  public:
   // out_path: the --out image; the export goes beside it and is named after it by default.
   ExportRecorder(const Options& options, const std::string& out_path);
   bool active() const { return !settings_.empty(); }
+  // Before the run: every export folder can be written, and no file of a run of frame_count
+  // frames exists unless --overwrite or is the --out image. Error naming the format and the file.
+  void check_destinations(int frame_count, const std::string& out_path) const;
   void on_frame(const StepFrame& frame) override;
   // Writes every requested format and reports each file on log.
   void finish(const GenerationParams& params, std::ostream& log);

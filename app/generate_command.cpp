@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "app/builtin_model.h"
+#include "app/destination_checks.h"
 #include "app/export_cli.h"
 #include "app/options.h"
 #include "core/composite_observer.h"
@@ -18,6 +19,7 @@
 #include "core/media/spectral_track.h"
 #include "core/media/spectrum_csv.h"
 #include "core/model/unet_diffusion_model.h"
+#include "core/noise_schedule.h"
 #include "core/npy.h"
 
 namespace emergence::app {
@@ -30,7 +32,7 @@ std::vector<OptionSpec> generate_options() {
       {"--model", "DIR", "model folder (default: the built-in model)"},
       {"--scheduler-config", "FILE", "scheduler_config.json to use instead of the model's own"},
       {"--sampler", "NAME", "ddpm, ddim, euler, euler_a, heun or dpmpp_2m (default: the model's)"},
-      {"--steps", "N", "number of sampling steps (default 50)"},
+      {"--steps", "N", "number of sampling steps, at most the model's training steps (default 50)"},
       {"--schedule", "NAME", "leading, linspace, trailing or karras (default: the model's)"},
       {"--shift", "X", "schedule shift; > 1 spends more steps at high noise (default 1)"},
       {"--seed", "S", "seed of the initial noise and of the sampler's noise (default 0)"},
@@ -58,20 +60,20 @@ class ProgressWriter : public SamplingObserver {
                    frame.timestep, frame.sigma, seconds > 0 ? 1.0 / seconds : 0.0);
     }
     if (!steps_dir_.empty()) {
-      write_image(frame_path("xt", frame), to_image8(frame.x_t, DisplayMapping::Image));
-      write_image(frame_path("x0", frame), to_image8(frame.x0, DisplayMapping::Image));
+      write_image(frame_path(steps_dir_, "xt", frame), to_image8(frame.x_t, DisplayMapping::Image));
+      write_image(frame_path(steps_dir_, "x0", frame), to_image8(frame.x0, DisplayMapping::Image));
     }
     last_ = std::chrono::steady_clock::now();
   }
 
- private:
-  std::string frame_path(const char* view, const StepFrame& frame) const {
+  static std::string frame_path(const std::string& dir, const char* view, const StepFrame& frame) {
     const int digits = std::max(4, static_cast<int>(std::to_string(frame.total).size()));
     char name[64];
     std::snprintf(name, sizeof(name), "%s_%0*d.png", view, digits, frame.index);
-    return (std::filesystem::path(steps_dir_) / name).string();
+    return (std::filesystem::path(dir) / name).string();
   }
 
+ private:
   std::string steps_dir_;
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
@@ -87,6 +89,61 @@ std::string resolve_model_dir(const Options& options) {
   return builtin;
 }
 
+// The run as the options ask for it, with the model's defaults where they are silent. Ranges
+// are left to validate_generation, so each parameter has one range and one message.
+GenerationParams params_from_options(const Options& options, const ModelInfo& info,
+                                     const std::string& model_dir) {
+  constexpr auto kIntMin = std::numeric_limits<int>::min();
+  constexpr auto kIntMax = std::numeric_limits<int>::max();
+  GenerationParams p;
+  p.model_path = model_dir;
+  p.model_name = info.name;
+  p.model_hash = info.hash;
+  p.sampler = options.text("--sampler", info.scheduler.sampler.name);
+  p.steps = static_cast<int>(options.integer("--steps", 50, kIntMin, kIntMax));
+  p.spacing = options.has("--schedule") ? parse_spacing(options.text("--schedule"))
+                                        : info.scheduler.sampler.selection.spacing;
+  p.shift = options.number("--shift", 1.0, -kAnyNumber, kAnyNumber);
+  p.seed = options.unsigned_integer("--seed", 0);
+  p.class_label = options.integer("--class", -1, 0, std::numeric_limits<int32_t>::max());
+  p.guidance_scale = options.number("--guidance", 1.0, -kAnyNumber, kAnyNumber);
+  p.eta = options.number("--eta", 0.0, -kAnyNumber, kAnyNumber);
+  return p;
+}
+
+// Frames of the run: the initial noise and one per model call.
+int frames_of_run(const ModelInfo& info, const GenerationParams& p) {
+  const NoiseSchedule schedule(info.scheduler.training);
+  return make_sampler(schedule, sampler_settings_for(info, p))->num_calls() + 1;
+}
+
+// Every file the run will write, checked before it starts: folders exist and take files, names
+// are usable, and nothing is replaced without --overwrite.
+void check_destinations(const Options& options, const std::string& out, int frames,
+                        const ExportRecorder& exporter) {
+  const bool overwrite = options.has("--overwrite");
+  check_new_image("--out", out, overwrite);
+  for (const char* option : {"--save-final", "--spectrum-csv"}) {
+    if (options.has(option)) {
+      check_new_file(option, options.text(option), overwrite);
+    }
+  }
+  const std::string steps_dir = options.text("--save-steps");
+  if (!steps_dir.empty()) {
+    check_output_folder("--save-steps", steps_dir);
+    std::vector<std::string> files;
+    for (int i = 0; i < frames; ++i) {
+      StepFrame frame;
+      frame.index = i;
+      frame.total = frames - 1;
+      files.push_back(ProgressWriter::frame_path(steps_dir, "xt", frame));
+      files.push_back(ProgressWriter::frame_path(steps_dir, "x0", frame));
+    }
+    check_not_existing("--save-steps", files, overwrite);
+  }
+  exporter.check_destinations(frames, out);
+}
+
 }  // namespace
 
 int run_generate_command(const std::vector<std::string>& args) {
@@ -100,6 +157,7 @@ int run_generate_command(const std::vector<std::string>& args) {
     throw Error("unexpected argument '" + options.positionals().front() + "'");
   }
   const std::string out = options.required_text("--out");
+  ExportRecorder exporter(options, out);
   const std::optional<GenerationParams> saved = params_from_json_option(options);
   const std::string model_dir = saved && !options.has("--model") && !saved->model_path.empty()
                                     ? saved->model_path
@@ -112,25 +170,25 @@ int run_generate_command(const std::vector<std::string>& args) {
   const ModelInfo& info = model->info();
 
   GenerationRequest request;
+  request.params = params_from_options(options, info, model_dir);
   GenerationParams& p = request.params;
-  p.model_path = model_dir;
-  p.model_name = info.name;
-  p.model_hash = info.hash;
-  p.sampler = options.text("--sampler", info.scheduler.sampler.name);
-  p.steps = static_cast<int>(options.integer("--steps", 50, 1, 100000));
-  p.spacing = options.has("--schedule") ? parse_spacing(options.text("--schedule"))
-                                        : info.scheduler.sampler.selection.spacing;
-  p.shift = options.number("--shift", 1.0, -kAnyNumber, kAnyNumber);
-  p.seed = options.unsigned_integer("--seed", 0);
-  p.class_label = options.integer("--class", -1, 0, std::numeric_limits<int32_t>::max());
-  p.guidance_scale = options.number("--guidance", 1.0, -kAnyNumber, kAnyNumber);
-  p.eta = options.number("--eta", 0.0, -kAnyNumber, kAnyNumber);
   if (saved) {
     apply_saved_params(options, *saved, p, std::cerr);
   }
+  if (!sampler_uses_eta(p.sampler) && p.eta != 0.0) {
+    if (options.has("--eta")) {
+      std::cerr << "warning: --eta only changes ddim; " << p.sampler << " ignores it\n";
+    }
+    p.eta = 0.0;  // record what made the image
+  }
+  // Everything is checked before the run: no error after minutes of sampling.
+  validate_generation(info, p);
+  const int frames = frames_of_run(info, p);
   if (options.has("--init-noise")) {
     request.initial_noise = read_npy(options.text("--init-noise")).to(torch::kFloat32);
   }
+  check_destinations(options, out, frames, exporter);
+
   const std::string steps_dir = options.text("--save-steps");
   if (!steps_dir.empty()) {
     std::error_code error;
@@ -141,7 +199,6 @@ int run_generate_command(const std::vector<std::string>& args) {
   }
   ProgressWriter progress(steps_dir);
   SpectralTrack spectrum;
-  ExportRecorder exporter(options, out);
   CompositeObserver observers{&progress};
   if (exporter.active()) {
     observers.add(&exporter);

@@ -7,6 +7,7 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <iostream>
+#include <opencv2/core/utils/logger.hpp>
 
 #include "app/builtin_model.h"
 #include "app/cli.h"
@@ -99,6 +100,9 @@ void schedule_screenshots(emergence::ui::MainWindow& window, const ScreenshotPla
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Our own messages name the file and the problem; OpenCV's "[ WARN:0@0.861] … imread_" lines
+  // before them only confuse.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   const bool window_options =
       argc > 1 && QString::fromLocal8Bit(argv[1]).startsWith("--screenshot");
   if (argc > 1 && !window_options) {

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 #include "core/error.h"
@@ -121,8 +122,12 @@ uint64_t Options::unsigned_integer(const std::string& name, uint64_t fallback) c
   char* end = nullptr;
   errno = 0;
   const unsigned long long parsed = std::strtoull(v.c_str(), &end, 10);
-  if (v.empty() || v[0] == '-' || *end != '\0' || errno == ERANGE) {
+  if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0])) || *end != '\0') {
     throw Error("option " + name + " expects a non-negative integer, got '" + v + "'");
+  }
+  if (errno == ERANGE) {
+    throw Error("option " + name + " must be in [0, " +
+                std::to_string(std::numeric_limits<uint64_t>::max()) + "] (got " + v + ")");
   }
   return parsed;
 }

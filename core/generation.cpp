@@ -1,5 +1,6 @@
 #include "generation.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "error.h"
@@ -25,9 +26,7 @@ torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed) {
   return noise.draw({1, model.channels, model.height, model.width});
 }
 
-SamplingResult generate(DiffusionModel& model, const GenerationRequest& request) {
-  const ModelInfo& info = model.info();
-  const GenerationParams& p = request.params;
+void validate_generation(const ModelInfo& info, const GenerationParams& p) {
   if (p.class_label >= 0 && p.class_label >= static_cast<int64_t>(info.class_names.size())) {
     std::ostringstream m;
     if (info.class_names.empty()) {
@@ -44,6 +43,21 @@ SamplingResult generate(DiffusionModel& model, const GenerationRequest& request)
     m << "guidance scale must be in [0, 30] (got " << p.guidance_scale << ")";
     throw Error(m.str());
   }
+  const std::vector<std::string> names = sampler_names();
+  if (std::find(names.begin(), names.end(), p.sampler) == names.end()) {
+    std::string known;
+    for (const std::string& name : names) {
+      known += (known.empty() ? "" : ", ") + name;
+    }
+    throw Error("unknown sampler '" + p.sampler + "' (known: " + known + ")");
+  }
+  validate_settings(sampler_settings_for(info, p), info.scheduler.training.num_train_timesteps);
+}
+
+SamplingResult generate(DiffusionModel& model, const GenerationRequest& request) {
+  const ModelInfo& info = model.info();
+  const GenerationParams& p = request.params;
+  validate_generation(info, p);
   NoiseSchedule schedule(info.scheduler.training);
   auto sampler = make_sampler(schedule, sampler_settings_for(info, p));
 

@@ -13,6 +13,10 @@ namespace emergence {
 // The sampler settings a run uses: the model's scheduler defaults overridden by the params.
 SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationParams& params);
 
+// Checks params against the model (class, guidance scale, the sampler's steps, shift, η, …)
+// without running anything; the Error names the parameter and its range.
+void validate_generation(const ModelInfo& model, const GenerationParams& params);
+
 // The seeded N(0,1) initial latent of a run: [1, C, H, W] from a CPU generator seeded with
 // params.seed, the same draw as torch.randn(generator=torch.Generator().manual_seed(seed)).
 torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed);

@@ -1,6 +1,8 @@
 #include "generation_params.h"
 
+#include <iterator>
 #include <sstream>
+#include <vector>
 
 #include "error.h"
 
@@ -22,6 +24,8 @@ void read_key(const nlohmann::json& j, const char* key, T& out) {
 
 }  // namespace
 
+bool sampler_uses_eta(const std::string& sampler) { return sampler == "ddim"; }
+
 nlohmann::json to_json(const GenerationParams& p) {
   return {{"app", "Emergence"},
           {"app_version", EMERGENCE_VERSION_STRING},
@@ -42,6 +46,30 @@ nlohmann::json to_json(const GenerationParams& p) {
 GenerationParams generation_params_from_json(const nlohmann::json& j) {
   if (!j.is_object()) {
     throw Error("generation parameters must be a JSON object");
+  }
+  // Every key that shapes the image: a default in place of a missing one would silently make a
+  // different picture (e.g. leading spacing for a model whose own is trailing).
+  static const char* const kRequired[] = {"sampler", "steps",       "schedule",
+                                          "shift",   "karras_rho",  "eta",
+                                          "seed",    "class_label", "guidance_scale"};
+  std::vector<std::string> missing;
+  for (const char* key : kRequired) {
+    if (!j.contains(key) || j.at(key).is_null()) {
+      missing.push_back(key);
+    }
+  }
+  if (missing.size() == std::size(kRequired)) {
+    throw Error(
+        "no generation parameters (an export's JSON sidecar has sampler, steps, schedule, shift, "
+        "karras_rho, eta, seed, class_label and guidance_scale)");
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (size_t i = 0; i < missing.size(); ++i) {
+      list += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
+    }
+    throw Error("generation parameters are incomplete: " + list + " " +
+                (missing.size() == 1 ? "is" : "are") + " missing");
   }
   GenerationParams p;
   read_key(j, "model_path", p.model_path);
@@ -65,7 +93,7 @@ std::string to_parameters_line(const GenerationParams& p) {
   std::ostringstream s;
   s << "Steps: " << p.steps << ", Sampler: " << p.sampler << ", Schedule: " << to_string(p.spacing)
     << ", Shift: " << p.shift;
-  if (p.eta > 0) {
+  if (p.eta > 0 && sampler_uses_eta(p.sampler)) {
     s << ", Eta: " << p.eta;
   }
   s << ", Seed: " << p.seed;

@@ -13,7 +13,7 @@ namespace emergence {
 struct GenerationParams {
   std::string model_path;  // model folder; empty = the built-in model
   std::string model_name;  // for display and metadata
-  std::string model_hash;  // first 12 hex digits of the weights' SHA-256, when known
+  std::string model_hash;  // ModelInfo::hash of the model, when known
   std::string sampler = "ddim";
   int steps = 50;
   Spacing spacing = Spacing::Leading;  // the "schedule" of the GUI and --schedule
@@ -25,8 +25,12 @@ struct GenerationParams {
   double guidance_scale = 1.0;
 };
 
+// Whether η changes the sampler's result (DDIM's stochasticity); the others ignore it.
+bool sampler_uses_eta(const std::string& sampler);
+
 nlohmann::json to_json(const GenerationParams& params);
-// Reads what to_json wrote; unknown keys are ignored, wrong types are an Error naming the key.
+// Reads what to_json wrote; unknown keys are ignored. Every key that shapes the image must be
+// present: a missing one, or a wrong type, is an Error naming the key.
 GenerationParams generation_params_from_json(const nlohmann::json& json);
 // AUTOMATIC1111's one-line style: "Steps: 50, Sampler: ddim, Schedule: leading, Shift: 1, …".
 std::string to_parameters_line(const GenerationParams& params);

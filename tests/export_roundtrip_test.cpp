@@ -70,10 +70,11 @@ TEST(ExportRoundTrip, CommandLineExportErrorsComeBeforeTheRun) {
   EXPECT_NE(error_of({"--export", "gif", "--scale", "0"}).find("--scale"), std::string::npos);
   EXPECT_TRUE(folder.entries().empty()) << folder.entries().front();
 
-  // The second export of the same name is refused without --overwrite and allowed with it.
+  // The second run of the same names is refused without --overwrite (the --out image is the
+  // first file it would replace) and allowed with it.
   EXPECT_EQ(error_of({"--export", "gif"}), "");
   const std::string refused = error_of({"--export", "gif"});
-  EXPECT_NE(refused.find("x.gif already exists"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("x.png exists already"), std::string::npos) << refused;
   EXPECT_EQ(error_of({"--export", "gif", "--overwrite"}), "");
   EXPECT_THROW(generation_params_from_sidecar(folder.file("missing.json")), Error);
 }

@@ -13,4 +13,21 @@ nlohmann::json read_case(const std::string& folder);
 double max_scaled_error(const torch::Tensor& a, const torch::Tensor& reference);
 double max_abs_error(const torch::Tensor& a, const torch::Tensor& reference);
 
+// A new folder at path that takes no new files: a read-only tmpfs mount when running as root
+// (whom chmod does not stop), else a mode 0555 folder. ready() is false where neither holds.
+class ReadOnlyFolder {
+ public:
+  explicit ReadOnlyFolder(std::string path);
+  ~ReadOnlyFolder();
+  ReadOnlyFolder(const ReadOnlyFolder&) = delete;
+  ReadOnlyFolder& operator=(const ReadOnlyFolder&) = delete;
+  bool ready() const { return ready_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool mounted_ = false;
+  bool ready_ = false;
+};
+
 }  // namespace emergence::test

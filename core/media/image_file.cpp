@@ -76,7 +76,27 @@ void write_image(const std::string& path, const Image8& image, const PngText& te
   }
 }
 
+bool can_write_image_format(const std::string& path) {
+  try {
+    return std::filesystem::path(path).has_extension() && cv::haveImageWriter(path);
+  } catch (const cv::Exception&) {
+    return false;
+  }
+}
+
 Image8 read_image(const std::string& path) {
+  // Checked here so the message says which, and OpenCV never gets to log its own warning.
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) {
+    throw Error("cannot read image " + path + ": no such file");
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw Error("cannot read image " + path + ": it is a folder");
+  }
+  if (!std::ifstream(path, std::ios::binary)) {
+    throw Error("cannot read image " + path + ": the file cannot be opened (permissions?)");
+  }
   cv::Mat mat;
   try {
     mat = cv::imread(path, cv::IMREAD_UNCHANGED);
@@ -84,7 +104,7 @@ Image8 read_image(const std::string& path) {
     mat = cv::Mat();
   }
   if (mat.empty()) {
-    throw Error("cannot read image " + path + " (missing, unreadable or not an image)");
+    throw Error("cannot read image " + path + ": not an image format OpenCV can decode");
   }
   if (mat.depth() != CV_8U) {
     mat.convertTo(mat, CV_8U, mat.depth() == CV_16U ? 1.0 / 257.0 : 1.0);

@@ -12,6 +12,8 @@ namespace emergence {
 // `text` goes into PNG text chunks when the file is an RGB .png (other formats have no place for
 // it and are written without).
 void write_image(const std::string& path, const Image8& image, const PngText& text = {});
+// Whether write_image can encode the format path's extension names (.png, .jpg, .webp, …).
+bool can_write_image_format(const std::string& path);
 // Reads an image file as 8-bit RGB or RGBA; errors name the path.
 Image8 read_image(const std::string& path);
 

@@ -22,18 +22,20 @@ namespace {
 // outcome, after StagedOutput has removed what was written.
 struct ExportCancelled {};
 
-// The frames an export shows, checked to be present.
-std::vector<const TrajectoryFrame*> chosen_frames(const Trajectory& t, const ExportSettings& s) {
+// The indices of the frames an export of a run of `count` frames shows.
+std::vector<int> chosen_indices(int count, const ExportSettings& s) {
   validate(s);
-  const int count = static_cast<int>(t.frames.size());
-  std::vector<int> indices;
   if (s.format == ExportFormat::Still) {
     // A still is one picture: the end of the range (by default the finished image).
     const int last = s.last_frame < 0 ? count - 1 : s.last_frame;
-    indices = {select_frames(count, last, last, 1).back()};
-  } else {
-    indices = select_frames(count, s.first_frame, s.last_frame, s.stride);
+    return {select_frames(count, last, last, 1).back()};
   }
+  return select_frames(count, s.first_frame, s.last_frame, s.stride);
+}
+
+// The frames an export shows, checked to be present.
+std::vector<const TrajectoryFrame*> chosen_frames(const Trajectory& t, const ExportSettings& s) {
+  const std::vector<int> indices = chosen_indices(static_cast<int>(t.frames.size()), s);
   std::vector<const TrajectoryFrame*> frames;
   for (int i : indices) {
     if (!t.frames[i] || t.frames[i]->views[0].empty()) {
@@ -224,7 +226,12 @@ std::vector<std::string> superseded_frames(const ExportSettings& s,
 }  // namespace
 
 std::vector<std::string> planned_files(const Trajectory& t, const ExportSettings& s) {
-  const auto frames = chosen_frames(t, s);
+  chosen_frames(t, s);  // the same checks as the export
+  return planned_files(static_cast<int>(t.frames.size()), s);
+}
+
+std::vector<std::string> planned_files(int frame_count, const ExportSettings& s) {
+  const auto frames = chosen_indices(frame_count, s);
   std::vector<std::string> names = media_names(s, static_cast<int>(frames.size()));
   names.push_back(sidecar_name(s, names));
   std::vector<std::string> paths;

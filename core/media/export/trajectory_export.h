@@ -47,6 +47,8 @@ ExportResult export_trajectory(const Trajectory& trajectory, const ExportSetting
 // The final paths export_trajectory would write, for asking before overwriting.
 std::vector<std::string> planned_files(const Trajectory& trajectory,
                                        const ExportSettings& settings);
+// The same for a run of frame_count frames (steps + 1) before it has run.
+std::vector<std::string> planned_files(int frame_count, const ExportSettings& settings);
 
 struct ExportEstimate {
   int frames = 0;

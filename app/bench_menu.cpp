@@ -1,0 +1,27 @@
+#include "bench_menu.h"
+
+#include "core/error.h"
+
+namespace emergence::app {
+namespace {
+
+constexpr const char* kBenchUsage =
+    "usage: emergence bench BENCHMARK [OPTIONS]\n"
+    "  gui       time the window: event-loop stall while sampling, scrub switch (bench gui "
+    "--help)\n"
+    "  spectrum  cost of the spectrum panel's analysis per step vs a UNet step "
+    "(bench spectrum --help)\n"
+    "  unet      time UNet denoising steps (bench unet --help)\n";
+
+}  // namespace
+
+int run_bench_menu(const std::vector<std::string>& args, std::ostream& out) {
+  if (args.empty() || args.front() == "--help" || args.front() == "-h" || args.front() == "help") {
+    out << kBenchUsage;
+    return 0;
+  }
+  throw Error("unknown benchmark '" + args.front() + "' (known: gui, spectrum, unet; see " +
+              "'emergence bench --help')");
+}
+
+}  // namespace emergence::app
