@@ -57,6 +57,10 @@ void check_new_file(const std::string& what, const std::string& path, bool overw
 }
 
 void check_new_image(const std::string& what, const std::string& path, bool overwrite) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    check_new_file(what, path, overwrite);  // says it is a folder
+  }
   if (!fs::path(path).has_extension()) {
     throw Error(what + " " + path + " has no extension to say the image format; name it e.g. " +
                 path + ".png");

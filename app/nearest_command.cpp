@@ -50,6 +50,8 @@ int run_nearest_command(const std::vector<std::string>& args) {
   }
   const auto model = load_diffusion_model(model_dir);
   const ModelInfo& info = model->info();
+  // Before the training set, which may first have to be rendered.
+  const torch::Tensor query = load_training_image(image_path, info.height).unsqueeze(0);
   std::string data_dir = options.text("--data");
   if (data_dir.empty()) {
     if (info.class_names != read_emoji_test().groups) {
@@ -62,7 +64,6 @@ int run_nearest_command(const std::vector<std::string>& args) {
   folder_options.resolution = info.height;
   const ImageFolder folder = load_image_folder(data_dir, folder_options, std::cerr);
   const int k = static_cast<int>(options.integer("--k", 3, 1, folder.data.size()));
-  const torch::Tensor query = load_training_image(image_path, info.height).unsqueeze(0);
   const Neighbours nn = nearest_neighbours(folder.data.images, query, k);
 
   std::vector<ManifestRow> rows;

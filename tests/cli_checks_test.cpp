@@ -92,6 +92,7 @@ TEST_F(CliChecksTest, OutProblemsAreNamedBeforeTheRun) {
   EXPECT_CONTAINS(generate({"--out", path("image.xyz")}), "cannot write .xyz images");
   fs::create_directories(path("folder.png"));
   EXPECT_CONTAINS(generate({"--out", path("folder.png")}), "is a folder");
+  EXPECT_CONTAINS(generate({"--out", dir_.string()}), dir_.string() + " is a folder");
   EXPECT_CONTAINS(generate({"--out", path("missing/a.png")}),
                   "folder " + path("missing") + " does not exist");
   std::ofstream(path("plain")) << "x";

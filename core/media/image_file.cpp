@@ -84,8 +84,7 @@ bool can_write_image_format(const std::string& path) {
   }
 }
 
-Image8 read_image(const std::string& path) {
-  // Checked here so the message says which, and OpenCV never gets to log its own warning.
+void check_image_readable(const std::string& path) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (!std::filesystem::exists(status)) {
@@ -97,6 +96,11 @@ Image8 read_image(const std::string& path) {
   if (!std::ifstream(path, std::ios::binary)) {
     throw Error("cannot read image " + path + ": the file cannot be opened (permissions?)");
   }
+}
+
+Image8 read_image(const std::string& path) {
+  // Checked first so the message says why, and OpenCV never gets to log its own warning.
+  check_image_readable(path);
   cv::Mat mat;
   try {
     mat = cv::imread(path, cv::IMREAD_UNCHANGED);

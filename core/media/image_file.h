@@ -14,6 +14,9 @@ namespace emergence {
 void write_image(const std::string& path, const Image8& image, const PngText& text = {});
 // Whether write_image can encode the format path's extension names (.png, .jpg, .webp, …).
 bool can_write_image_format(const std::string& path);
+// Error naming path and the reason (no such file, a folder, no permission) unless it is a file
+// that can be opened: checked before OpenCV, whose own warning would say less.
+void check_image_readable(const std::string& path);
 // Reads an image file as 8-bit RGB or RGBA; errors name the path.
 Image8 read_image(const std::string& path);
 

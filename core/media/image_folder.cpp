@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/json_file.h"
+#include "core/media/image_file.h"
 #include "core/training/dataset_manifest.h"
 
 namespace emergence {
@@ -108,9 +109,10 @@ cv::Mat read_raw(const std::string& path) {
 }  // namespace
 
 torch::Tensor load_training_image(const std::string& path, int resolution) {
+  check_image_readable(path);
   const cv::Mat raw = read_raw(path);
   if (raw.empty()) {
-    throw Error("cannot read image " + path + " (missing, unreadable or not an image)");
+    throw Error("cannot read image " + path + ": not an image format OpenCV can decode");
   }
   return to_tensor(prepare(raw, resolution), resolution);
 }
