@@ -9,23 +9,24 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <climits>
-#include <cmath>
 
 #include "core/diffusion_model.h"
 #include "core/generation_params.h"
 #include "model_picker.h"
+#include "plain_names.h"
 #include "schedule_plot.h"
+#include "shift_control.h"
+#include "steps_control.h"
 
 namespace emergence::ui {
 namespace {
-
-constexpr double kMinShift = 0.2;
-constexpr double kMaxShift = 5.0;
-constexpr int kShiftTicks = 1000;
 
 QHBoxLayout* row(QWidget* a, QWidget* b, QWidget* c = nullptr) {
   auto* layout = new QHBoxLayout;
@@ -37,103 +38,102 @@ QHBoxLayout* row(QWidget* a, QWidget* b, QWidget* c = nullptr) {
   return layout;
 }
 
+QLabel* hintLabel(QWidget* parent) {
+  auto* label = new QLabel(parent);
+  label->setForegroundRole(QPalette::PlaceholderText);
+  label->setWordWrap(true);  // wraps in a narrow dock instead of widening it
+  return label;
+}
+
+// Each item keeps its technical name as text (what settings and the CLI use) and explains
+// itself in its tooltip.
+void fillCombo(QComboBox* combo, const std::vector<std::string>& names,
+               QString (*explanation)(const QString&)) {
+  for (const std::string& name : names) {
+    const QString text = QString::fromStdString(name);
+    combo->addItem(text);
+    combo->setItemData(combo->count() - 1, explanation(text), Qt::ToolTipRole);
+  }
+}
+
 }  // namespace
 
 double ControlsPanel::shiftForSliderValue(int value) {
-  return kMinShift * std::pow(kMaxShift / kMinShift, double(value) / kShiftTicks);
+  return ShiftControl::shiftForSliderValue(value);
 }
 
 int ControlsPanel::sliderValueForShift(double shift) {
-  const double u = std::log(shift / kMinShift) / std::log(kMaxShift / kMinShift);
-  return std::clamp(int(std::lround(u * kShiftTicks)), 0, kShiftTicks);
+  return ShiftControl::sliderValueForShift(shift);
 }
 
 ControlsPanel::ControlsPanel(QWidget* parent)
     : QWidget(parent),
       model_picker_(new ModelPicker(this)),
-      steps_slider_(new QSlider(Qt::Horizontal, this)),
-      steps_box_(new QSpinBox(this)),
+      steps_(new StepsControl(this)),
       spacing_(new QComboBox(this)),
-      shift_slider_(new QSlider(Qt::Horizontal, this)),
-      shift_label_(new QLabel(this)),
+      spacing_hint_(hintLabel(this)),
+      shift_(new ShiftControl(this)),
       plot_(new SchedulePlot(this)),
       sampler_(new QComboBox(this)),
+      sampler_hint_(hintLabel(this)),
       eta_(new QDoubleSpinBox(this)),
       seed_(new QSpinBox(this)),
       randomize_(new QPushButton(tr("Random"), this)),
       seed_lock_(new QCheckBox(tr("Lock"), this)),
-      class_group_(new QGroupBox(tr("Class"), this)),
+      class_group_(new QGroupBox(tr("What to draw"), this)),
       class_(new QComboBox(this)),
       guidance_(new QDoubleSpinBox(this)),
       auto_regenerate_(new QCheckBox(tr("Regenerate when a control changes"), this)),
       generate_(new QPushButton(tr("Generate"), this)),
       stop_(new QPushButton(tr("Stop"), this)) {
-  steps_slider_->setRange(1, 1000);
-  steps_box_->setRange(1, 1000);
-  steps_box_->setObjectName(QStringLiteral("stepsBox"));
-  steps_box_->setToolTip(tr("Number of denoising steps (model calls for most samplers)"));
-  for (const std::string& name : spacing_names()) {
-    spacing_->addItem(QString::fromStdString(name));
-  }
-  spacing_->setToolTip(tr("How the steps are picked from the training timesteps"));
-  shift_slider_->setRange(0, kShiftTicks);
-  shift_slider_->setObjectName(QStringLiteral("shiftSlider"));
-  shift_slider_->setToolTip(
-      tr("Schedule shift: right spends more steps at high noise "
-         "(composition), left more at low noise (detail)"));
-  shift_label_->setMinimumWidth(48);
-  for (const std::string& name : sampler_names()) {
-    sampler_->addItem(QString::fromStdString(name));
-  }
+  fillCombo(spacing_, spacing_names(), &spacingExplanation);
+  fillCombo(sampler_, sampler_names(), &samplerExplanation);
   eta_->setRange(0.0, 1.0);
   eta_->setSingleStep(0.1);
-  eta_->setToolTip(tr("DDIM η: 0 is deterministic, 1 adds DDPM-like noise"));
+  eta_->setToolTip(
+      tr("DDIM η, the randomness of each step: 0 is deterministic (same seed, same image), 1 adds "
+         "as much fresh noise as DDPM"));
   seed_->setRange(0, INT_MAX);
+  seed_->setToolTip(tr("The starting noise: the same seed and settings give the same image"));
+  randomize_->setToolTip(tr("Draw a new random seed"));
   seed_lock_->setToolTip(tr("Keep this seed for every run; unlocked, each run draws a new one"));
+  class_->setToolTip(tr("Which kind of image to draw: the labels the model was trained on"));
   guidance_->setRange(0.0, 30.0);
   guidance_->setSingleStep(0.5);
-  guidance_->setToolTip(tr("Classifier-free guidance scale (1 = plain conditional model)"));
+  guidance_->setToolTip(
+      tr("Guidance: how strongly the image follows the class. 1 is the model as trained; higher "
+         "is more typical of the class but less varied, and very high values burn the colours"));
+  auto_regenerate_->setToolTip(tr("Start a new run whenever a setting changes"));
   generate_->setDefault(true);
-  generate_->setToolTip(tr("Generate (Ctrl+G)"));
-  stop_->setToolTip(tr("Stop (Esc): the steps so far are kept"));
+  generate_->setToolTip(tr("Generate an image with these settings (Ctrl+G)"));
+  stop_->setToolTip(tr("Stop the run (Esc): the steps so far are kept"));
   stop_->setEnabled(false);
 
-  auto* model_group = new QGroupBox(tr("Model"), this);
-  (new QVBoxLayout(model_group))->addWidget(model_picker_);
-  auto* sampling = new QGroupBox(tr("Sampling"), this);
-  auto* form = new QFormLayout(sampling);
-  form->addRow(tr("Steps"), row(steps_slider_, steps_box_));
-  form->addRow(tr("Sampler"), sampler_);
-  form->addRow(tr("η"), eta_);
-  form->addRow(tr("Seed"), row(seed_, randomize_, seed_lock_));
-  auto* schedule = new QGroupBox(tr("Schedule"), this);
-  auto* schedule_form = new QFormLayout(schedule);
-  schedule_form->addRow(tr("Spacing"), spacing_);
-  schedule_form->addRow(tr("Shift"), row(shift_slider_, shift_label_));
-  schedule_form->addRow(plot_);
-  auto* class_form = new QFormLayout(class_group_);
-  class_form->addRow(tr("Class"), class_);
-  class_form->addRow(tr("Guidance"), guidance_);
-  class_group_->hide();
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidget(buildKnobs());
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(scroll->widget()->minimumSizeHint().width() +
+                          scroll->verticalScrollBar()->sizeHint().width());
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(model_group);
-  layout->addWidget(sampling);
-  layout->addWidget(schedule);
-  layout->addWidget(class_group_);
-  layout->addWidget(auto_regenerate_);
+  // Generate and Stop stay below the scroll area, so no window size hides them.
   auto* buttons = new QHBoxLayout;
-  buttons->addWidget(generate_);
+  buttons->addWidget(generate_, 1);
   buttons->addWidget(stop_);
-  layout->addLayout(buttons);
-  layout->addStretch(1);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 4);
+  layout->addWidget(scroll, 1);
+  auto* footer = new QVBoxLayout;
+  footer->setContentsMargins(6, 0, 6, 0);
+  footer->addWidget(auto_regenerate_);
+  footer->addLayout(buttons);
+  layout->addLayout(footer);
 
   setParams(GenerationParams{});
-  connect(steps_slider_, &QSlider::valueChanged, steps_box_, &QSpinBox::setValue);
-  connect(steps_box_, &QSpinBox::valueChanged, steps_slider_, &QSlider::setValue);
-  connect(steps_box_, &QSpinBox::valueChanged, this, &ControlsPanel::onControlChanged);
+  connect(steps_, &StepsControl::valueChanged, this, &ControlsPanel::onControlChanged);
   connect(spacing_, &QComboBox::currentIndexChanged, this, &ControlsPanel::onControlChanged);
-  connect(shift_slider_, &QSlider::valueChanged, this, &ControlsPanel::onControlChanged);
+  connect(shift_, &ShiftControl::valueChanged, this, &ControlsPanel::onControlChanged);
   connect(sampler_, &QComboBox::currentIndexChanged, this, &ControlsPanel::onControlChanged);
   connect(eta_, &QDoubleSpinBox::valueChanged, this, &ControlsPanel::onControlChanged);
   connect(seed_, &QSpinBox::valueChanged, this, &ControlsPanel::onControlChanged);
@@ -147,11 +147,49 @@ ControlsPanel::ControlsPanel(QWidget* parent)
 
 ControlsPanel::~ControlsPanel() = default;
 
+// The knobs in the order an artist reaches for them: model, what to draw, how many steps and
+// which sampler, then the finer schedule controls (whose plot may scroll out of small windows).
+QWidget* ControlsPanel::buildKnobs() {
+  auto* knobs = new QWidget(this);
+  auto* model_group = new QGroupBox(tr("Model"), knobs);
+  (new QVBoxLayout(model_group))->addWidget(model_picker_);
+
+  auto* class_form = new QFormLayout(class_group_);
+  class_form->addRow(tr("Class"), class_);
+  class_form->addRow(tr("Guidance"), guidance_);
+  class_group_->hide();
+
+  auto* sampling = new QGroupBox(tr("Sampling"), knobs);
+  auto* form = new QFormLayout(sampling);
+  form->addRow(tr("Steps"), steps_);
+  form->addRow(tr("Sampler"), row(sampler_, sampler_hint_));
+  form->addRow(tr("η"), eta_);
+  form->addRow(tr("Seed"), row(seed_, randomize_, seed_lock_));
+
+  auto* schedule = new QGroupBox(tr("Schedule"), knobs);
+  auto* schedule_form = new QFormLayout(schedule);
+  schedule_form->addRow(tr("Spacing"), row(spacing_, spacing_hint_));
+  schedule_form->addRow(tr("Shift"), shift_);
+  schedule_form->addRow(plot_);
+
+  auto* layout = new QVBoxLayout(knobs);
+  layout->setContentsMargins(6, 6, 6, 6);
+  layout->addWidget(model_group);
+  layout->addWidget(class_group_);
+  layout->addWidget(sampling);
+  layout->addWidget(schedule);
+  layout->addStretch(1);
+  return knobs;
+}
+
+QSpinBox* ControlsPanel::stepsBox() const { return steps_->box(); }
+QSlider* ControlsPanel::shiftSlider() const { return shift_->slider(); }
+
 GenerationParams ControlsPanel::params() const {
   GenerationParams p;
-  p.steps = steps_box_->value();
+  p.steps = steps_->value();
   p.spacing = parse_spacing(spacing_->currentText().toStdString());
-  p.shift = shiftForSliderValue(shift_slider_->value());
+  p.shift = shift_->value();
   p.sampler = sampler_->currentText().toStdString();
   p.eta = eta_->value();
   p.seed = uint64_t(seed_->value());
@@ -164,9 +202,9 @@ GenerationParams ControlsPanel::params() const {
 
 void ControlsPanel::setParams(const GenerationParams& p) {
   updating_ = true;
-  steps_box_->setValue(p.steps);
+  steps_->setValue(p.steps);
   spacing_->setCurrentText(QString::fromStdString(to_string(p.spacing)));
-  shift_slider_->setValue(sliderValueForShift(p.shift));
+  shift_->setValue(p.shift);
   sampler_->setCurrentText(QString::fromStdString(p.sampler));
   eta_->setValue(p.eta);
   seed_->setValue(int(std::min<uint64_t>(p.seed, INT_MAX)));
@@ -201,6 +239,9 @@ void ControlsPanel::setModelInfo(ModelInfoPtr info) {
     class_->setCurrentIndex(index >= 0 ? index : 1);
   }
   class_group_->setVisible(info && !info->class_names.empty());
+  // The core accepts 1 … num_train_timesteps steps (validate_selection).
+  steps_->setMaximum(info ? info->scheduler.training.num_train_timesteps
+                          : ModelInfo{}.scheduler.training.num_train_timesteps);
   updating_ = false;
   plot_->setModelInfo(std::move(info));
   onControlChanged();
@@ -225,7 +266,12 @@ void ControlsPanel::setSeedLocked(bool locked) { seed_lock_->setChecked(locked);
 
 void ControlsPanel::updateDependentControls() {
   eta_->setEnabled(sampler_->currentText() == QStringLiteral("ddim"));
-  shift_label_->setText(QString::number(shiftForSliderValue(shift_slider_->value()), 'f', 2));
+  sampler_hint_->setText(samplerHint(sampler_->currentText()));
+  sampler_->setToolTip(tr("How each step moves from noise towards the image. %1")
+                           .arg(samplerExplanation(sampler_->currentText())));
+  spacing_hint_->setText(spacingHint(spacing_->currentText()));
+  spacing_->setToolTip(tr("Which noise levels the steps visit. %1")
+                           .arg(spacingExplanation(spacing_->currentText())));
   if (class_->count() > 0) {
     wanted_class_ = class_->currentData().toLongLong();
   }

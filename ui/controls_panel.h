@@ -18,9 +18,12 @@ namespace emergence::ui {
 
 class ModelPicker;
 class SchedulePlot;
+class ShiftControl;
+class StepsControl;
 
-// Every knob of a run: model, steps, schedule family and shift, sampler and η, seed, class and
-// guidance, plus Generate / Stop and auto-regenerate. Emits paramsChanged() on any change.
+// Every knob of a run: model, class and guidance, steps, sampler and η, seed, schedule family
+// and shift, in a scroll area; below it, always in view, auto-regenerate and Generate / Stop.
+// Emits paramsChanged() on any change.
 class ControlsPanel : public QWidget {
   Q_OBJECT
 
@@ -32,7 +35,8 @@ class ControlsPanel : public QWidget {
   void setParams(const emergence::GenerationParams& params);
   // The params for a new run: an unlocked seed is re-drawn first.
   emergence::GenerationParams paramsForNewRun();
-  // Shows the class picker only for class-conditional models, and feeds the schedule plot.
+  // Shows the class picker only for class-conditional models, limits the steps to the model's
+  // training timesteps, and feeds the schedule plot.
   void setModelInfo(ModelInfoPtr info);
   // The model's own sampling defaults: its scheduler's sampler and timestep spacing, and
   // kClassGuidance for class-conditional models (plain conditional sampling is weak on them).
@@ -45,14 +49,17 @@ class ControlsPanel : public QWidget {
   bool seedLocked() const;
   void setSeedLocked(bool locked);
 
-  // The schedule slider is logarithmic: 0 … 1000 maps to shift 0.2 … 5, with 1 in the middle.
+  // The schedule slider is logarithmic: 0 … 1000 maps to shift kMinShift … kMaxShift (core),
+  // with 1 in the middle (ShiftControl's mapping).
   static double shiftForSliderValue(int value);
   static int sliderValueForShift(double shift);
 
   ModelPicker* modelPicker() const { return model_picker_; }
   SchedulePlot* schedulePlot() const { return plot_; }
-  QSpinBox* stepsBox() const { return steps_box_; }
-  QSlider* shiftSlider() const { return shift_slider_; }
+  StepsControl* steps() const { return steps_; }
+  QSpinBox* stepsBox() const;
+  QSlider* shiftSlider() const;
+  ShiftControl* shift() const { return shift_; }
   QComboBox* spacingCombo() const { return spacing_; }
   QComboBox* samplerCombo() const { return sampler_; }
   QDoubleSpinBox* etaBox() const { return eta_; }
@@ -69,14 +76,16 @@ class ControlsPanel : public QWidget {
   void onControlChanged();
   void updateDependentControls();
 
+  QWidget* buildKnobs();
+
   ModelPicker* model_picker_;
-  QSlider* steps_slider_;
-  QSpinBox* steps_box_;
+  StepsControl* steps_;
   QComboBox* spacing_;
-  QSlider* shift_slider_;
-  QLabel* shift_label_;
+  QLabel* spacing_hint_;
+  ShiftControl* shift_;
   SchedulePlot* plot_;
   QComboBox* sampler_;
+  QLabel* sampler_hint_;
   QDoubleSpinBox* eta_;
   QSpinBox* seed_;
   QPushButton* randomize_;

@@ -3,6 +3,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QStringList>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -131,10 +132,24 @@ void LockinHeatmap::drawLabels(QPainter& p) const {
     p.drawText(QRectF(x - 30.0, a.bottom() + 3.0, 60.0, fm.height()), Qt::AlignHCenter,
                QString::number(static_cast<int>(s)));
   }
-  p.drawText(QRectF(a.left(), a.bottom() + fm.height() + 2.0, a.width(), fm.height()),
-             Qt::AlignHCenter,
-             snapshot_->complete ? tr("step — lock-in: correlation with the final image")
-                                 : tr("step — lock-in: correlation with the latest clean guess"));
+  // The longest title that fits: a narrow dock must not cut it off at both ends.
+  const QStringList titles =
+      snapshot_->complete
+          ? QStringList{tr("step · colour: how closely each band of the clean guess matches the "
+                           "final image"),
+                        tr("step · colour: match with the final image"), tr("step")}
+          : QStringList{tr("step · colour: how closely each band of the clean guess matches the "
+                           "latest guess"),
+                        tr("step · colour: match with the latest guess"), tr("step")};
+  QString title = titles.back();
+  for (const QString& candidate : titles) {
+    if (fm.horizontalAdvance(candidate) + 8 <= width()) {
+      title = candidate;
+      break;
+    }
+  }
+  p.drawText(QRectF(0.0, a.bottom() + fm.height() + 2.0, width(), fm.height()), Qt::AlignHCenter,
+             title);
   // Colour bar on the right: 0 at the bottom, 1 at the top.
   const QRectF bar(a.right() + 6.0, a.top(), 10.0, a.height());
   for (int y = 0; y < static_cast<int>(bar.height()); ++y) {

@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMimeData>
-#include <QScrollArea>
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -135,15 +134,11 @@ void MainWindow::buildLayout() {
   layout->addWidget(timeline_);
   setCentralWidget(viewer_);
 
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidget(controls_);
-  scroll->setWidgetResizable(true);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setMinimumWidth(controls_->sizeHint().width() + 24);
+  // The panel scrolls its knobs itself and keeps Generate / Stop in view below them.
   auto* dock = new QDockWidget(tr("Controls"), this);
   dock->setObjectName(QStringLiteral("controlsDock"));
   dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-  dock->setWidget(scroll);
+  dock->setWidget(controls_);
   addDockWidget(Qt::LeftDockWidgetArea, dock);
 
   statusBar()->addPermanentWidget(zoom_label_);

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
@@ -12,18 +13,22 @@ namespace emergence::ui {
 ModelPicker::ModelPicker(QWidget* parent)
     : QWidget(parent),
       combo_(new QComboBox(this)),
-      open_(new QPushButton(tr("Open folder…"), this)),
+      open_(new QPushButton(tr("Open…"), this)),
       description_(new QLabel(this)) {
   combo_->setObjectName(QStringLiteral("modelCombo"));
   combo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  combo_->setMinimumContentsLength(16);
+  combo_->setMinimumContentsLength(12);
   open_->setToolTip(tr("Open a diffusers UNet2DModel folder (Ctrl+O), or drop one on the window"));
   description_->setWordWrap(true);
   description_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  combo_->setToolTip(tr("The model that draws: the built-in one or a folder opened before"));
+  // Picker and button share a row so the panel stays short enough for small windows.
+  auto* choice = new QHBoxLayout;
+  choice->addWidget(combo_, 1);
+  choice->addWidget(open_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(combo_);
-  layout->addWidget(open_);
+  layout->addLayout(choice);
   layout->addWidget(description_);
   connect(open_, &QPushButton::clicked, this, &ModelPicker::openFolderRequested);
   connect(combo_, &QComboBox::activated, this, [this](int index) {

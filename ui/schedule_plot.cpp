@@ -9,10 +9,10 @@
 #include "core/generation.h"
 #include "core/generation_params.h"
 #include "core/noise_schedule.h"
+#include "sigma_text.h"
 
 namespace emergence::ui {
 namespace {
-constexpr double kLeft = 34;
 constexpr double kRight = 8;
 constexpr double kTop = 20;
 constexpr double kBottom = 18;
@@ -23,10 +23,11 @@ SchedulePlot::SchedulePlot(QWidget* parent)
       info_(std::make_shared<ModelInfo>()),
       params_(std::make_unique<GenerationParams>()) {
   setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-  setFixedHeight(150);
+  setFixedHeight(sizeHint().height());
   setToolTip(
-      tr("ln σ of the training schedule against the timestep; the dots are the steps this "
-         "run will take (noise on the left, clean image on the right)"));
+      tr("The noise level σ of the model's training schedule (log scale) over its timesteps; "
+         "the dots are the steps this run will take, from pure noise on the left to the clean "
+         "image on the right"));
   recompute();
 }
 
@@ -66,8 +67,18 @@ void SchedulePlot::recompute() {
   update();
 }
 
+QFont SchedulePlot::labelFont() const {
+  QFont small = font();
+  small.setPointSizeF(small.pointSizeF() * 0.85);
+  return small;
+}
+
 QRectF SchedulePlot::plotArea() const {
-  return QRectF(kLeft, kTop, width() - kLeft - kRight, height() - kTop - kBottom);
+  // Wide enough for the σ labels left of the curve ("20 300" on a cosine schedule).
+  const QFontMetrics fm(labelFont());
+  const double left = 8.0 + std::max(fm.horizontalAdvance(sigmaText(std::exp(max_log_sigma_))),
+                                     fm.horizontalAdvance(sigmaText(std::exp(min_log_sigma_))));
+  return QRectF(left, kTop, width() - left - kRight, height() - kTop - kBottom);
 }
 
 double SchedulePlot::xOf(double timestep) const {
@@ -91,17 +102,17 @@ void SchedulePlot::paintEvent(QPaintEvent*) {
   painter.setPen(QPen(palette().color(QPalette::Mid), 1));
   painter.drawRect(area);
 
-  QFont small = font();
-  small.setPointSizeF(small.pointSizeF() * 0.85);
-  painter.setFont(small);
+  painter.setFont(labelFont());
   painter.setPen(text);
   painter.drawText(
       QRectF(0, 2, width(), kTop - 4), Qt::AlignCenter,
-      error_.isEmpty() ? tr("ln σ · %1 model calls").arg(marked_timesteps_.size()) : error_);
-  painter.drawText(QRectF(0, area.top() - 6, kLeft - 4, 12), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(max_log_sigma_, 'f', 1));
-  painter.drawText(QRectF(0, area.bottom() - 6, kLeft - 4, 12), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(min_log_sigma_, 'f', 1));
+      error_.isEmpty()
+          ? tr("noise level σ (log scale) · %1 model calls").arg(marked_timesteps_.size())
+          : error_);
+  painter.drawText(QRectF(0, area.top() - 6, area.left() - 4, 12),
+                   Qt::AlignRight | Qt::AlignVCenter, sigmaText(std::exp(max_log_sigma_)));
+  painter.drawText(QRectF(0, area.bottom() - 6, area.left() - 4, 12),
+                   Qt::AlignRight | Qt::AlignVCenter, sigmaText(std::exp(min_log_sigma_)));
   painter.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), kBottom - 2),
                    Qt::AlignLeft | Qt::AlignTop,
                    tr("t = %1 (noise)").arg(curve_log_sigma_.size() - 1));

@@ -11,8 +11,8 @@ struct ModelInfo;
 
 namespace emergence::ui {
 
-// The model's noise schedule as log σ over the training timesteps (noise on the left, clean on
-// the right), with the timesteps the chosen sampler, spacing and shift will visit marked on it.
+// The model's noise schedule as σ (log scale) over the training timesteps (noise on the left, clean
+// on the right), with the timesteps the chosen sampler, spacing and shift will visit marked on it.
 // Redrawn as the controls move, before anything runs.
 class SchedulePlot : public QWidget {
   Q_OBJECT
@@ -30,14 +30,15 @@ class SchedulePlot : public QWidget {
   // The x pixel of a timestep in the plot area.
   double xOf(double timestep) const;
 
-  QSize sizeHint() const override { return {260, 150}; }
-  QSize minimumSizeHint() const override { return {160, 110}; }
+  QSize sizeHint() const override { return {260, 120}; }
+  QSize minimumSizeHint() const override { return {160, 120}; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;
 
  private:
   void recompute();
+  QFont labelFont() const;
   QRectF plotArea() const;
   double yOf(double log_sigma) const;
 

@@ -21,7 +21,7 @@ QString frequencyText(double f) { return QString::number(f, 'g', 3); }
 
 SpectrumPlot::SpectrumPlot(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);
-  setMinimumSize(260, 160);
+  setMinimumSize(220, 160);
 }
 
 void SpectrumPlot::setSnapshot(std::shared_ptr<const SpectralSnapshot> snapshot) {
