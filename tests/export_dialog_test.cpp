@@ -3,15 +3,21 @@
 
 #include <gtest/gtest.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTest>
+#include <QTimer>
 
 #include "core/error.h"
 #include "core/media/export/png_text.h"
@@ -130,6 +136,86 @@ TEST(ExportDialog, RemembersItsSettings) {
   EXPECT_EQ(dialog.settings().format, ExportFormat::Mp4);
   EXPECT_EQ(dialog.settings().scale, 7);
   EXPECT_EQ(dialog.settings().base_name, "remembered");
+}
+
+TEST(ExportDialog, DefaultScaleMakesSmallModelsAtLeast256Pixels) {
+  QSettings().remove(QStringLiteral("export"));
+  EXPECT_EQ(ExportDialog(synthetic_trajectory(3, 32)).settings().scale, 8);
+  EXPECT_EQ(ExportDialog(synthetic_trajectory(3, 16)).settings().scale, 16);
+  EXPECT_EQ(ExportDialog(synthetic_trajectory(3, 300)).settings().scale, 1);
+  {
+    ExportDialog dialog(synthetic_trajectory(3, 32));
+    child<QSpinBox>(dialog, "exportScale")->setValue(3);
+    dialog.reject();
+  }
+  // The chosen scale is remembered for that picture size only.
+  EXPECT_EQ(ExportDialog(synthetic_trajectory(3, 32)).settings().scale, 3);
+  EXPECT_EQ(ExportDialog(synthetic_trajectory(3, 16)).settings().scale, 16);
+}
+
+TEST(ExportDialog, FinalImageGetsBurntInLabelsOnlyWhenAskedForIt) {
+  QSettings().remove(QStringLiteral("export"));
+  ExportDialog dialog(synthetic_trajectory(5));
+  QComboBox* format = child<QComboBox>(dialog, "exportFormat");
+  QCheckBox* label = child<QCheckBox>(dialog, "exportLabel");
+  QCheckBox* bar = child<QCheckBox>(dialog, "exportProgressBar");
+  format->setCurrentIndex(0);  // GIF
+  label->setChecked(true);
+  bar->setChecked(true);
+  EXPECT_TRUE(dialog.settings().step_label);
+  EXPECT_TRUE(dialog.settings().progress_bar);
+
+  format->setCurrentIndex(5);  // final image
+  EXPECT_FALSE(label->isChecked());
+  EXPECT_FALSE(dialog.settings().step_label);
+  EXPECT_FALSE(dialog.settings().progress_bar);
+  EXPECT_FALSE(bar->isEnabled());
+  label->setChecked(true);  // asked for
+  EXPECT_TRUE(dialog.settings().step_label);
+
+  format->setCurrentIndex(1);  // MP4 keeps the animation's choice
+  EXPECT_TRUE(dialog.settings().step_label);
+  EXPECT_TRUE(dialog.settings().progress_bar);
+  format->setCurrentIndex(0);
+  label->setChecked(false);
+  format->setCurrentIndex(5);
+  EXPECT_TRUE(dialog.settings().step_label);  // the final image's own choice stays
+  dialog.reject();
+
+  ExportDialog again(synthetic_trajectory(5));
+  EXPECT_EQ(again.settings().format, ExportFormat::Still);
+  EXPECT_TRUE(again.settings().step_label);
+  child<QComboBox>(again, "exportFormat")->setCurrentIndex(0);
+  EXPECT_FALSE(again.settings().step_label);
+  EXPECT_TRUE(again.settings().progress_bar);
+}
+
+TEST(ExportDialog, RowsStayPutWhenTheFormatChanges) {
+  QSettings().remove(QStringLiteral("export"));
+  ExportDialog dialog(synthetic_trajectory(9, 32));
+  dialog.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&dialog));
+  QComboBox* format = child<QComboBox>(dialog, "exportFormat");
+  QTimer* estimate_timer = child<QTimer>(dialog, "exportEstimateTimer");
+  const std::vector<QWidget*> rows = {
+      format, child<QSpinBox>(dialog, "exportScale"), child<QDoubleSpinBox>(dialog, "exportFps"),
+      child<QLineEdit>(dialog, "exportName"), child<QPushButton>(dialog, "exportButton")};
+  auto layout_now = [&] {
+    std::vector<QRect> rects;
+    for (QWidget* w : rows) {
+      rects.push_back(QRect(w->mapTo(&dialog, QPoint(0, 0)), w->size()));
+    }
+    rects.push_back(dialog.rect());
+    return rects;
+  };
+  const std::vector<QRect> before = layout_now();
+  for (int i : {1, 2, 3, 4, 5, 0}) {
+    QSignalSpy estimated(estimate_timer, &QTimer::timeout);
+    format->setCurrentIndex(i);
+    ASSERT_TRUE(estimated.wait(5000));     // the estimate text for this format has been set
+    QCoreApplication::sendPostedEvents();  // pending layout requests
+    EXPECT_EQ(layout_now(), before) << "format " << format->currentText().toStdString();
+  }
 }
 
 TEST(SaveFrame, WritesTheStepWithItsParameters) {

@@ -15,11 +15,13 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -41,9 +43,9 @@ const ExportFormat kFormats[] = {ExportFormat::Gif,          ExportFormat::Mp4,
                                  ExportFormat::ContactSheet, ExportFormat::Still};
 const char* const kFormatNames[] = {"Animated GIF", "MP4 video",           "Animated WebP",
                                     "PNG sequence", "Contact sheet (PNG)", "Final image (PNG)"};
-const char* const kViewNames[] = {"x_t (noisy state)", "x\u03020 (clean guess)",
-                                  "\u03b5\u0302 (predicted noise)", "\u0394 (update)",
-                                  "x_t | x\u03020 side by side"};
+const char* const kViewNames[] = {"Noisy image x_t", "Clean guess x\u03020",
+                                  "Predicted noise \u03b5\u0302", "This step's change \u0394",
+                                  "Noisy and clean side by side"};
 
 bool is_animation(ExportFormat f) {
   return f == ExportFormat::Gif || f == ExportFormat::Mp4 || f == ExportFormat::WebP;
@@ -56,6 +58,9 @@ QHBoxLayout* row(std::initializer_list<QWidget*> widgets) {
   }
   return layout;
 }
+
+// Small models make tiny pictures: scale them to at least this many pixels by default.
+constexpr int kDefaultMinSide = 256;
 
 QString file_size(uint64_t bytes) {
   return QLocale().formattedDataSize(static_cast<qint64>(bytes));
@@ -96,6 +101,7 @@ void ExportDialog::buildControls() {
   for (const char* name : kViewNames) {
     view_->addItem(QString::fromUtf8(name));
   }
+  view_->setToolTip(tr("Which picture of each step to export"));
   form->addRow(tr("Show"), view_);
 
   first_ = new QSpinBox(this);
@@ -115,19 +121,31 @@ void ExportDialog::buildControls() {
   for (const char* name : kFormatNames) {
     format_->addItem(tr(name));
   }
+  format_->setToolTip(
+      tr("What to write: an animation, numbered PNGs, a contact sheet or the "
+         "final image alone"));
   form->addRow(tr("Format"), format_);
 
   scale_ = new QSpinBox(this);
   scale_->setObjectName(QStringLiteral("exportScale"));
   scale_->setRange(1, 64);
   scale_->setSuffix(QStringLiteral("\u00d7"));
+  scale_->setToolTip(tr("Each image pixel becomes this many pixels across"));
   smooth_ = new QCheckBox(tr("Smooth"), this);
   smooth_->setToolTip(tr("Bicubic instead of crisp nearest-neighbour pixels"));
   form->addRow(tr("Scale"), row({scale_, smooth_}));
 
   label_ = new QCheckBox(tr("Step label"), this);
+  label_->setObjectName(QStringLiteral("exportLabel"));
+  label_->setToolTip(
+      tr("Write the step number and noise level into each picture. The final image has its own "
+         "setting, off unless you tick it while \"Final image\" is chosen."));
   progress_bar_ = new QCheckBox(tr("Progress bar"), this);
+  progress_bar_->setObjectName(QStringLiteral("exportProgressBar"));
+  progress_bar_->setToolTip(tr("Draw how far the run has come along the bottom of each picture"));
   global_palette_ = new QCheckBox(tr("One palette (GIF)"), this);
+  global_palette_->setToolTip(
+      tr("One colour table for the whole GIF: smaller file, less flicker, coarser colours"));
   form->addRow(tr("Burn in"), row({label_, progress_bar_, global_palette_}));
 
   fps_ = new QDoubleSpinBox(this);
@@ -139,14 +157,21 @@ void ExportDialog::buildControls() {
   hold_->setRange(0, 600000);
   hold_->setSingleStep(250);
   hold_->setSuffix(tr(" ms hold on last"));
+  fps_->setToolTip(tr("Frames per second of the animation"));
+  hold_->setToolTip(tr("How long the last frame stays before the animation loops"));
+  first_->setToolTip(tr("First step to export (0 is the starting noise)"));
+  last_->setToolTip(tr("Last step to export"));
   form->addRow(tr("Timing"), row({fps_, hold_}));
 
   folder_ = new QLineEdit(this);
   folder_->setObjectName(QStringLiteral("exportFolder"));
+  folder_->setToolTip(tr("The folder the files are written to"));
   auto* browse = new QPushButton(tr("Browse…"), this);
+  browse->setToolTip(tr("Choose the folder"));
   form->addRow(tr("Folder"), row({folder_, browse}));
   name_ = new QLineEdit(this);
   name_->setObjectName(QStringLiteral("exportName"));
+  name_->setToolTip(tr("File names start with this; the extension follows the format"));
   form->addRow(tr("File name"), name_);
 
   estimate_ = new QLabel(this);
@@ -155,6 +180,13 @@ void ExportDialog::buildControls() {
   status_->setObjectName(QStringLiteral("exportStatus"));
   status_->setWordWrap(true);
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  // Both lines keep their room whatever they say, so the rows above never move; a long
+  // estimate or message wraps instead of widening the dialog.
+  estimate_->setWordWrap(true);
+  estimate_->setMinimumHeight(2 * fontMetrics().lineSpacing());
+  estimate_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+  status_->setMinimumHeight(2 * fontMetrics().lineSpacing());
+  status_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   progress_ = new QProgressBar(this);
   progress_->setObjectName(QStringLiteral("exportProgress"));
   progress_->setRange(0, 1);
@@ -176,6 +208,7 @@ void ExportDialog::buildControls() {
 
   // Estimating encodes sample frames, so it waits until the controls have been still briefly.
   estimate_timer_ = new QTimer(this);
+  estimate_timer_->setObjectName(QStringLiteral("exportEstimateTimer"));
   estimate_timer_->setSingleShot(true);
   estimate_timer_->setInterval(150);
   connect(estimate_timer_, &QTimer::timeout, this, &ExportDialog::updateEstimate);
@@ -193,6 +226,11 @@ void ExportDialog::buildControls() {
   for (QCheckBox* box : {smooth_, label_, progress_bar_, global_palette_}) {
     connect(box, &QCheckBox::toggled, this, changed);
   }
+  connect(label_, &QCheckBox::toggled, this, [this](bool on) { burnInOfShownFormat().label = on; });
+  connect(progress_bar_, &QCheckBox::toggled, this,
+          [this](bool on) { burnInOfShownFormat().progress_bar = on; });
+  connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &ExportDialog::showBurnInOfFormat);
   connect(name_, &QLineEdit::textChanged, this, changed);
   connect(browse, &QPushButton::clicked, this, [this] {
     const QString folder =
@@ -208,11 +246,16 @@ void ExportDialog::loadSettings() {
   store.beginGroup(QStringLiteral("export"));
   view_->setCurrentIndex(store.value(QStringLiteral("view"), 0).toInt());
   stride_->setValue(store.value(QStringLiteral("stride"), 1).toInt());
-  format_->setCurrentIndex(store.value(QStringLiteral("format"), 0).toInt());
-  scale_->setValue(store.value(QStringLiteral("scale"), 4).toInt());
+  {
+    const QSignalBlocker block(format_);  // its burn-in is shown below, once it is loaded
+    format_->setCurrentIndex(store.value(QStringLiteral("format"), 0).toInt());
+  }
+  scale_->setValue(store.value(scaleKey(), defaultScale()).toInt());
   smooth_->setChecked(store.value(QStringLiteral("smooth"), false).toBool());
-  label_->setChecked(store.value(QStringLiteral("label"), false).toBool());
-  progress_bar_->setChecked(store.value(QStringLiteral("progressBar"), false).toBool());
+  steps_burn_in_.label = store.value(QStringLiteral("label"), false).toBool();
+  steps_burn_in_.progress_bar = store.value(QStringLiteral("progressBar"), false).toBool();
+  still_burn_in_.label = store.value(QStringLiteral("stillLabel"), false).toBool();
+  showBurnInOfFormat();
   global_palette_->setChecked(store.value(QStringLiteral("globalPalette"), false).toBool());
   fps_->setValue(store.value(QStringLiteral("fps"), 10.0).toDouble());
   hold_->setValue(store.value(QStringLiteral("holdMs"), 1000).toInt());
@@ -223,16 +266,49 @@ void ExportDialog::loadSettings() {
   name_->setText(store.value(QStringLiteral("name"), QStringLiteral("emergence")).toString());
 }
 
+ExportFormat ExportDialog::shownFormat() const {
+  return kFormats[std::max(0, format_->currentIndex())];
+}
+
+ExportDialog::BurnIn& ExportDialog::burnInOfShownFormat() {
+  return shownFormat() == ExportFormat::Still ? still_burn_in_ : steps_burn_in_;
+}
+
+void ExportDialog::showBurnInOfFormat() {
+  const BurnIn shown = burnInOfShownFormat();  // a copy: setChecked writes back into it
+  label_->setChecked(shown.label);
+  progress_bar_->setChecked(shown.progress_bar);
+}
+
+int ExportDialog::defaultScale() const {
+  const int side = std::max(imageWidth(), imageHeight());
+  return side <= 0 ? 4 : std::clamp((kDefaultMinSide + side - 1) / side, 1, 64);
+}
+
+// Remembered per picture size: the ×8 that suits a 32 px model would make a 512 px one huge.
+QString ExportDialog::scaleKey() const {
+  return QStringLiteral("scale/%1x%2").arg(imageWidth()).arg(imageHeight());
+}
+
+int ExportDialog::imageWidth() const {
+  return trajectory_->frames.empty() ? 0 : trajectory_->frames.front()->views[0].width;
+}
+
+int ExportDialog::imageHeight() const {
+  return trajectory_->frames.empty() ? 0 : trajectory_->frames.front()->views[0].height;
+}
+
 void ExportDialog::saveSettings() const {
   QSettings store;
   store.beginGroup(QStringLiteral("export"));
   store.setValue(QStringLiteral("view"), view_->currentIndex());
   store.setValue(QStringLiteral("stride"), stride_->value());
   store.setValue(QStringLiteral("format"), format_->currentIndex());
-  store.setValue(QStringLiteral("scale"), scale_->value());
+  store.setValue(scaleKey(), scale_->value());
   store.setValue(QStringLiteral("smooth"), smooth_->isChecked());
-  store.setValue(QStringLiteral("label"), label_->isChecked());
-  store.setValue(QStringLiteral("progressBar"), progress_bar_->isChecked());
+  store.setValue(QStringLiteral("label"), steps_burn_in_.label);
+  store.setValue(QStringLiteral("progressBar"), steps_burn_in_.progress_bar);
+  store.setValue(QStringLiteral("stillLabel"), still_burn_in_.label);
   store.setValue(QStringLiteral("globalPalette"), global_palette_->isChecked());
   store.setValue(QStringLiteral("fps"), fps_->value());
   store.setValue(QStringLiteral("holdMs"), hold_->value());
@@ -250,7 +326,7 @@ ExportSettings ExportDialog::settings() const {
   s.scale = scale_->value();
   s.smooth = smooth_->isChecked();
   s.step_label = label_->isChecked();
-  s.progress_bar = progress_bar_->isChecked();
+  s.progress_bar = s.format != ExportFormat::Still && progress_bar_->isChecked();
   s.global_palette = global_palette_->isChecked();
   s.frame_delay_ms = std::max(20.0, 1000.0 / fps_->value());
   s.hold_last_ms = hold_->value();
@@ -273,6 +349,7 @@ void ExportDialog::updateEnabled() {
   global_palette_->setEnabled(format == ExportFormat::Gif);
   stride_->setEnabled(format != ExportFormat::Still);
   first_->setEnabled(format != ExportFormat::Still);
+  progress_bar_->setEnabled(format != ExportFormat::Still);  // always full on the last step
   export_button_->setEnabled(!running && !trajectory_->frames.empty());
   close_button_->setText(running ? tr("Cancel") : tr("Close"));
 }

@@ -61,6 +61,20 @@ class ExportDialog : public QDialog {
   void updateEstimate();
   void updateEnabled();
   void finishExport();
+  ExportFormat shownFormat() const;
+  // The burn-in boxes remember one choice for the formats that show several steps and one for the
+  // final image.
+  struct BurnIn {
+    bool label = false;
+    bool progress_bar = false;
+  };
+  BurnIn& burnInOfShownFormat();
+  void showBurnInOfFormat();
+  // Enough scale for kDefaultMinSide pixels, for a picture size not exported before.
+  int defaultScale() const;
+  QString scaleKey() const;
+  int imageWidth() const;
+  int imageHeight() const;
 
   std::unique_ptr<emergence::Trajectory> trajectory_;
   std::function<bool(const QStringList&)> ask_overwrite_;
@@ -68,6 +82,8 @@ class ExportDialog : public QDialog {
   QThread* worker_ = nullptr;
   struct Outcome;
   std::shared_ptr<Outcome> outcome_;
+  BurnIn steps_burn_in_;
+  BurnIn still_burn_in_;
 
   QComboBox* view_ = nullptr;
   QSpinBox* first_ = nullptr;
