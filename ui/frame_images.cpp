@@ -25,10 +25,11 @@ void release_frame(void* info) {
 }  // namespace
 
 QStringList frame_view_names() {
-  // Plain letters: a combining hat (x̂) is dropped by many UI fonts.
-  return {QObject::tr("x_t (noisy state)"), QObject::tr("x0 (clean guess)"),
-          QObject::tr("ε (predicted noise)"), QObject::tr("Δ (this step's update)"),
-          QObject::tr("x_t | x0 side by side")};
+  // Plain words first, the symbol after. Plain letters: a combining hat (x̂) is dropped by many
+  // UI fonts.
+  return {QObject::tr("Noisy image (x_t)"), QObject::tr("Clean guess (x0)"),
+          QObject::tr("Predicted noise (ε)"), QObject::tr("This step's change (Δ)"),
+          QObject::tr("Noisy | clean side by side")};
 }
 
 QImage to_qimage(const std::shared_ptr<const TrajectoryFrame>& frame, const Image8& image) {

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -25,7 +26,9 @@
 #include "message_banner.h"
 #include "model_picker.h"
 #include "run_progress.h"
+#include "run_wording.h"
 #include "sampling_controller.h"
+#include "save_frame.h"
 #include "settings_store.h"
 #include "spectrum_link.h"
 #include "spectrum_panel.h"
@@ -62,6 +65,8 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
       redraw_timer_(new QTimer(this)) {
   setWindowTitle(tr("Emergence"));
   setObjectName(QStringLiteral("mainWindow"));
+  // No fixed minimum: the layout's own (the docks that are open and a canvas worth looking at)
+  // holds the window, and shrinks when a panel is closed.
   setAcceptDrops(true);
   redraw_timer_->setSingleShot(true);
   redraw_timer_->setInterval(kRedrawIntervalMs);
@@ -79,12 +84,12 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
   connect(controller_, &SamplingController::modelFailed, this, &MainWindow::onModelFailed);
   connect(controller_, &SamplingController::frameArrived, this, &MainWindow::onFrame);
   connect(controller_, &SamplingController::runFinished, this, [this](bool cancelled) {
+    // Steps as the user set them; a frame is a model call, and Heun makes more than one a step.
+    const int steps = store_->trajectory().params.steps;
     const int done = std::max(0, store_->count() - 1);
     const auto last = store_->frame(store_->count() - 1);
-    const int total = last ? last->total : 0;
-    onRunEnded(cancelled
-                   ? tr("Stopped at step %1/%2; the steps so far are kept").arg(done).arg(total)
-                   : tr("Done: %1 steps").arg(total));
+    const int calls = last ? last->total : steps;
+    onRunEnded(cancelled ? run_stopped_text(done, calls, steps) : run_done_text(steps, calls));
   });
   connect(controller_, &SamplingController::runFailed, this, [this](const QString& message) {
     banner_->showError(tr("The run stopped: %1").arg(message));
@@ -130,6 +135,8 @@ void MainWindow::buildLayout() {
   auto* layout = new QVBoxLayout(viewer_);
   layout->setContentsMargins(4, 4, 4, 0);
   layout->addWidget(banner_);
+  // Smaller than this a run cannot be watched; the window's minimum size keeps it.
+  canvas_->setMinimumSize(240, 180);
   layout->addWidget(canvas_, 1);
   layout->addWidget(timeline_);
   setCentralWidget(viewer_);
@@ -137,10 +144,13 @@ void MainWindow::buildLayout() {
   // The panel scrolls its knobs itself and keeps Generate / Stop in view below them.
   auto* dock = new QDockWidget(tr("Controls"), this);
   dock->setObjectName(QStringLiteral("controlsDock"));
-  dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  // Closable for a bigger canvas: View → Controls brings it back.
+  dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                    QDockWidget::DockWidgetFloatable);
   dock->setWidget(controls_);
   addDockWidget(Qt::LeftDockWidgetArea, dock);
 
+  // Messages use the room left of these; the window's minimum width keeps that room open.
   statusBar()->addPermanentWidget(zoom_label_);
   statusBar()->addPermanentWidget(progress_);
   zoom_label_->setText(tr("Fit"));
@@ -153,7 +163,11 @@ void MainWindow::restoreSettings() {
   controls_->setSeedLocked(settings_->value(QStringLiteral("controls/seed_locked"), true));
   controls_->setAutoRegenerate(settings_->value(QStringLiteral("controls/auto"), false));
   timeline_->setFps(settings_->value(QStringLiteral("timeline/fps"), 12));
-  setView(FrameView(std::clamp(settings_->value(QStringLiteral("view/mode"), 1), 0, 4)));
+  timeline_->setLoop(settings_->value(QStringLiteral("timeline/loop"), true));
+  // x_t is mostly noise until late in a run, so a fresh configuration watches the clean guess.
+  setView(FrameView(
+      std::clamp(settings_->value(QStringLiteral("view/mode"), int(FrameView::CleanGuess)), 0,
+                 kFrameViewCount - 1)));
   if (!restoreGeometry(settings_->geometry())) {
     resize(1280, 820);
   }
@@ -166,6 +180,7 @@ void MainWindow::saveSettings() {
   settings_->setValue(QStringLiteral("controls/seed_locked"), controls_->seedLocked());
   settings_->setValue(QStringLiteral("controls/auto"), controls_->autoRegenerate());
   settings_->setValue(QStringLiteral("timeline/fps"), timeline_->fps());
+  settings_->setValue(QStringLiteral("timeline/loop"), timeline_->loops());
   settings_->setValue(QStringLiteral("view/mode"), int(view_));
   settings_->saveWindow(saveGeometry(), saveState());
 }
@@ -240,6 +255,8 @@ void MainWindow::generate() {
   starting_run_ = true;  // a re-drawn seed must not trigger auto-regenerate as well
   const GenerationParams params = controls_->paramsForNewRun();
   starting_run_ = false;
+  // Generate ends any editing: the keys go to the image and its timeline (issue 11, item 4).
+  canvas_->setFocus(Qt::OtherFocusReason);
   startRun(params);
 }
 
@@ -257,10 +274,12 @@ void MainWindow::startRun(const GenerationParams& base) {
   store_->reset(params);
   spectrum_link_->clear();
   export_action_->setEnabled(false);
+  save_action_->setEnabled(false);
   timeline_->syncWithStore();
   shown_frame_ = -1;
   canvas_->setImages({});
   progress_->begin();
+  statusBar()->clearMessage();  // an old "Loaded model …" would sit beside the new run
   controls_->setRunning(true);
   controller_->start(params);
 }
@@ -276,8 +295,20 @@ void MainWindow::openExportDialog() {
   dialog->show();
 }
 
+void MainWindow::saveCurrentFrame() {
+  if (store_->empty() || timeline_->currentFrame() < 0) {
+    return;
+  }
+  const QString written =
+      save_current_frame(this, store_->trajectory(), timeline_->currentFrame(), view_);
+  if (!written.isEmpty()) {
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(written)), 8000);
+    Q_EMIT frameSaved(written);
+  }
+}
+
 void MainWindow::onFrame(FramePtr frame) {
-  progress_->step(frame->index, frame->total);
+  progress_->step(frame->index, frame->total, store_->trajectory().params.steps);
   store_->append(std::move(frame));
   if (!redraw_timer_->isActive()) {
     redraw_timer_->start();
@@ -288,6 +319,7 @@ void MainWindow::redrawLive() {
   spectrum_link_->refresh();
   timeline_->syncWithStore();
   export_action_->setEnabled(!store_->empty());
+  save_action_->setEnabled(!store_->empty());
   showFrame(timeline_->currentFrame());
 }
 
@@ -295,8 +327,7 @@ void MainWindow::onRunEnded(const QString& summary) {
   redraw_timer_->stop();
   redrawLive();
   controls_->setRunning(false);
-  progress_->end(summary);
-  statusBar()->showMessage(summary, 8000);
+  progress_->end(summary);  // the progress line says it; a status message would repeat it
   Q_EMIT runEnded();
 }
 
@@ -313,6 +344,7 @@ void MainWindow::showFrame(int frame) {
 void MainWindow::setView(FrameView view) {
   view_ = view;
   view_actions_->actions().at(int(view))->setChecked(true);
+  view_combo_->setCurrentIndex(int(view));
   timeline_->setThumbnailView(view == FrameView::NoisyState ? FrameView::NoisyState
                                                             : FrameView::CleanGuess);
   if (shown_frame_ >= 0) {
@@ -326,6 +358,7 @@ void MainWindow::addAnalysisPanel(const QString& title, QWidget* panel) {
   dock->setObjectName(QStringLiteral("analysisDock%1").arg(++analysis_docks_));
   dock->setWidget(panel);
   addDockWidget(Qt::RightDockWidgetArea, dock);
+  view_menu_->insertAction(toolbar_toggle_, dock->toggleViewAction());
 }
 
 void MainWindow::setAnalysisFactory(AnalysisFactory factory) {

@@ -7,6 +7,7 @@
 #include "sampling_worker.h"
 
 class QActionGroup;
+class QComboBox;
 class QLabel;
 class QMenu;
 class QTimer;
@@ -59,6 +60,8 @@ class MainWindow : public QMainWindow {
   void openModelDialog();
   // Ctrl+E: exports the run's frames so far (the dialog keeps its own copy of them).
   void openExportDialog();
+  // Ctrl+S: saves the frame on the canvas, in the view shown, as a PNG the user names.
+  void saveCurrentFrame();
 
  Q_SIGNALS:
   void modelReady();
@@ -66,6 +69,8 @@ class MainWindow : public QMainWindow {
   void runEnded();
   // A frame was drawn (live redraw or scrub); carries its index.
   void frameShown(int frame);
+  // Save Current Frame wrote this PNG.
+  void frameSaved(const QString& path);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -98,8 +103,12 @@ class MainWindow : public QMainWindow {
   QLabel* zoom_label_;
   QTimer* redraw_timer_;
   QMenu* recent_menu_ = nullptr;
+  QAction* save_action_ = nullptr;
   QAction* export_action_ = nullptr;
   QActionGroup* view_actions_ = nullptr;
+  QComboBox* view_combo_ = nullptr;
+  QMenu* view_menu_ = nullptr;
+  QAction* toolbar_toggle_ = nullptr;  // panels' toggles go before it in the View menu
   QWidget* viewer_ = nullptr;
   SpectrumLink* spectrum_link_ = nullptr;
   int analysis_docks_ = 0;

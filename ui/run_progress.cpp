@@ -4,6 +4,8 @@
 #include <QLabel>
 #include <QProgressBar>
 
+#include "run_wording.h"
+
 namespace emergence::ui {
 
 RunProgress::RunProgress(QWidget* parent)
@@ -27,7 +29,7 @@ void RunProgress::begin() {
   label_->setText(tr("Starting…"));
 }
 
-void RunProgress::step(int index, int total) {
+void RunProgress::step(int index, int calls, int steps) {
   // The rate is measured from the first frame on, so model warm-up does not skew the ETA.
   if (first_step_ms_ < 0) {
     first_step_ms_ = clock_.elapsed();
@@ -37,13 +39,13 @@ void RunProgress::step(int index, int total) {
   if (index > first_step_ && seconds > 0) {
     rate_ = (index - first_step_) / seconds;
   }
-  bar_->setRange(0, std::max(1, total));
+  bar_->setRange(0, std::max(1, calls));
   bar_->setValue(index);
-  QString text = tr("Step %1/%2").arg(index).arg(total);
+  QString text = frame_position_text(index, calls, steps);
   if (rate_ > 0) {
     text += tr(" · %1 it/s · ETA %2 s")
                 .arg(rate_, 0, 'f', rate_ < 10 ? 1 : 0)
-                .arg((total - index) / rate_, 0, 'f', 1);
+                .arg((calls - index) / rate_, 0, 'f', 1);
   }
   label_->setText(text);
 }

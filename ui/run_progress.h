@@ -8,7 +8,8 @@ class QProgressBar;
 
 namespace emergence::ui {
 
-// The status bar's view of a run: a progress bar and "step i/N · it/s · ETA".
+// The status bar's view of a run: a progress bar and "Step i of N · it/s · ETA" (in model calls
+// when the sampler makes more than one per step), then the run's summary.
 class RunProgress : public QWidget {
   Q_OBJECT
 
@@ -16,8 +17,8 @@ class RunProgress : public QWidget {
   explicit RunProgress(QWidget* parent = nullptr);
 
   void begin();
-  // A frame of the run arrived: frame `index` of `total` model calls.
-  void step(int index, int total);
+  // Frame `index` of a run of `calls` model calls over `steps` steps arrived.
+  void step(int index, int calls, int steps);
   void end(const QString& summary);
   QString text() const;
 

@@ -1,5 +1,6 @@
 #include "save_frame.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -36,11 +37,15 @@ QString save_frame_png(const emergence::Trajectory& trajectory, int frame_index,
 QString save_current_frame(QWidget* parent, const emergence::Trajectory& trajectory,
                            int frame_index, FrameView view) {
   QSettings store;
-  const QString folder =
-      store
-          .value(QStringLiteral("saveFrame/folder"),
-                 QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
-          .toString();
+  // The folder used last, else Pictures; one that has gone since falls back to home rather than
+  // to wherever the app was started.
+  QString folder = store
+                       .value(QStringLiteral("saveFrame/folder"),
+                              QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+                       .toString();
+  if (folder.isEmpty() || !QFileInfo(folder).isDir()) {
+    folder = QDir::homePath();
+  }
   const QString suggested = QStringLiteral("%1/emergence_seed%2_step%3.png")
                                 .arg(folder)
                                 .arg(static_cast<qulonglong>(trajectory.params.seed))

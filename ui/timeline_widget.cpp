@@ -1,5 +1,6 @@
 #include "timeline_widget.h"
 
+#include <QAction>
 #include <QGridLayout>
 #include <QLabel>
 #include <QSignalBlocker>
@@ -9,12 +10,21 @@
 #include <QTimer>
 #include <QToolButton>
 #include <algorithm>
+#include <cmath>
 
 #include "core/trajectory.h"
 #include "frame_store.h"
+#include "run_wording.h"
+#include "sigma_text.h"
 #include "thumbnail_strip.h"
 
 namespace emergence::ui {
+namespace {
+
+// Looping playback holds the final image this long, so the result is seen before noise returns.
+constexpr int kFinalHoldMs = 600;
+
+}  // namespace
 
 TimelineWidget::TimelineWidget(const FrameStore* store, QWidget* parent)
     : QWidget(parent),
@@ -22,6 +32,7 @@ TimelineWidget::TimelineWidget(const FrameStore* store, QWidget* parent)
       slider_(new QSlider(Qt::Horizontal, this)),
       strip_(new ThumbnailStrip(store, this)),
       play_(new QToolButton(this)),
+      loop_action_(new QAction(tr("&Loop Playback"), this)),
       fps_(new QSpinBox(this)),
       label_(new QLabel(this)),
       playback_(new QTimer(this)) {
@@ -32,21 +43,32 @@ TimelineWidget::TimelineWidget(const FrameStore* store, QWidget* parent)
   play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
   play_->setToolTip(tr("Play / pause the steps (Space)"));
   play_->setFocusPolicy(Qt::NoFocus);
+  loop_action_->setCheckable(true);
+  loop_action_->setChecked(true);
+  loop_action_->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+  loop_action_->setToolTip(tr("Loop playback: start over after the final image"));
+  auto* loop = new QToolButton(this);
+  loop->setDefaultAction(loop_action_);
+  loop->setFocusPolicy(Qt::NoFocus);
   fps_->setRange(1, 60);
   fps_->setValue(12);
   fps_->setSuffix(tr(" fps"));
   fps_->setToolTip(tr("Playback speed"));
-  label_->setMinimumWidth(260);
+  label_->setMinimumWidth(200);
   label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  label_->setToolTip(
+      tr("Each frame is the image after one model call. Most samplers make one call per step; "
+         "Heun makes two, so its runs have more frames than steps."));
 
   auto* layout = new QGridLayout(this);
   layout->setContentsMargins(4, 2, 4, 2);
   layout->addWidget(strip_, 0, 0, 1, 4);
   layout->addWidget(slider_, 1, 0, 1, 4);
   layout->addWidget(play_, 2, 0);
-  layout->addWidget(fps_, 2, 1);
-  layout->addWidget(label_, 2, 2);
-  layout->setColumnStretch(2, 1);
+  layout->addWidget(loop, 2, 1);
+  layout->addWidget(fps_, 2, 2);
+  layout->addWidget(label_, 2, 3);
+  layout->setColumnStretch(3, 1);
 
   connect(slider_, &QSlider::valueChanged, this, [this](int frame) {
     strip_->setCurrent(frame);
@@ -68,6 +90,8 @@ bool TimelineWidget::isPlaying() const { return playback_->isActive(); }
 int TimelineWidget::fps() const { return fps_->value(); }
 void TimelineWidget::setFps(int fps) { fps_->setValue(fps); }
 void TimelineWidget::setThumbnailView(FrameView view) { strip_->setView(view); }
+bool TimelineWidget::loops() const { return loop_action_->isChecked(); }
+void TimelineWidget::setLoop(bool loop) { loop_action_->setChecked(loop); }
 
 void TimelineWidget::syncWithStore() {
   const int count = store_->count();
@@ -103,6 +127,7 @@ void TimelineWidget::togglePlay() {
     if (slider_->value() >= store_->count() - 1) {
       setCurrentFrame(0);
     }
+    held_ticks_ = 0;
     playback_->start();
   }
   play_->setIcon(
@@ -110,11 +135,18 @@ void TimelineWidget::togglePlay() {
 }
 
 void TimelineWidget::advancePlayback() {
-  if (slider_->value() >= store_->count() - 1) {
+  if (slider_->value() < store_->count() - 1) {
+    stepBy(1);
+    return;
+  }
+  if (!loops()) {
     togglePlay();
     return;
   }
-  stepBy(1);
+  if (++held_ticks_ * playback_->interval() >= kFinalHoldMs) {
+    held_ticks_ = 0;
+    setCurrentFrame(0);
+  }
 }
 
 void TimelineWidget::updateLabel() {
@@ -123,11 +155,11 @@ void TimelineWidget::updateLabel() {
     label_->setText(tr("No steps yet"));
     return;
   }
-  label_->setText(tr("Step %1 / %2   t = %3   σ = %4")
-                      .arg(frame->index)
-                      .arg(frame->total)
-                      .arg(frame->timestep, 0, 'f', 1)
-                      .arg(frame->sigma, 0, 'g', 4));
+  const double t = frame->timestep;
+  label_->setText(
+      tr("%1 · t = %2 · σ = %3")
+          .arg(frame_position_text(frame->index, frame->total, store_->trajectory().params.steps),
+               QString::number(t, 'f', t == std::round(t) ? 0 : 1), sigmaText(frame->sigma)));
 }
 
 }  // namespace emergence::ui

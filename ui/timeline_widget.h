@@ -4,6 +4,7 @@
 
 #include "frame_images.h"
 
+class QAction;
 class QLabel;
 class QSlider;
 class QSpinBox;
@@ -15,8 +16,9 @@ namespace emergence::ui {
 class FrameStore;
 class ThumbnailStrip;
 
-// The run's steps as a slider over a strip of thumbnails. Follows a live run while it sits on the
+// The run's frames as a slider over a strip of thumbnails. Follows a live run while it sits on the
 // newest frame; scrubbing, arrow keys, Home/End and playback at a chosen fps pick any stored frame.
+// Playback loops (holding the final image a moment) unless looping is switched off.
 class TimelineWidget : public QWidget {
   Q_OBJECT
 
@@ -29,6 +31,10 @@ class TimelineWidget : public QWidget {
   int fps() const;
   void setFps(int fps);
   void setThumbnailView(FrameView view);
+  bool loops() const;
+  void setLoop(bool loop);
+  // The checkable "Loop Playback" action behind the loop button, for the Timeline menu.
+  QAction* loopAction() const { return loop_action_; }
   // Brings the slider and thumbnails up to date with the store (new run or appended frames). A
   // timeline that showed the newest frame moves on to the new newest one.
   void syncWithStore();
@@ -51,10 +57,12 @@ class TimelineWidget : public QWidget {
   QSlider* slider_;
   ThumbnailStrip* strip_;
   QToolButton* play_;
+  QAction* loop_action_;
   QSpinBox* fps_;
   QLabel* label_;
   QTimer* playback_;
   int synced_count_ = 0;
+  int held_ticks_ = 0;  // playback ticks spent on the final frame before looping
 };
 
 }  // namespace emergence::ui
