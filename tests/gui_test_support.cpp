@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <QApplication>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTimer>
 
 #include "ui/controls_panel.h"
 #include "ui/message_banner.h"
@@ -39,6 +41,27 @@ bool run_to_end(MainWindow& window, int steps) {
   QSignalSpy ended(&window, &MainWindow::runEnded);
   window.generate();
   return ended.wait(120000);
+}
+
+bool show_active(MainWindow& window) {
+  window.show();
+  window.activateWindow();
+  return QTest::qWaitForWindowActive(&window);
+}
+
+void answer_next_dialog(QObject* owner, const std::function<void(QWidget* dialog)>& answer) {
+  // Polled from the dialog's own event loop: exec() blocks the test until the dialog closes.
+  auto* poll = new QTimer(owner);
+  poll->setInterval(10);
+  QObject::connect(poll, &QTimer::timeout, poll, [poll, answer] {
+    QWidget* dialog = QApplication::activeModalWidget();
+    if (dialog != nullptr && dialog->isVisible()) {
+      poll->stop();
+      poll->deleteLater();
+      answer(dialog);
+    }
+  });
+  poll->start();
 }
 
 }  // namespace emergence::ui::test

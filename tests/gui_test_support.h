@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <functional>
 #include <memory>
 
 #include "ui/main_window.h"
@@ -18,5 +19,11 @@ std::unique_ptr<MainWindow> window_with_small_model();
 bool wait_until(const std::function<bool()>& condition, int timeout_ms = 60000);
 // Sets the step count and runs to the end; false if the run did not end in time.
 bool run_to_end(MainWindow& window, int steps);
+// Shows the window and waits until it is active (keyboard shortcuts need an active window).
+bool show_active(MainWindow& window);
+// Hands the next modal dialog (a file dialog, a message box) to `answer` once it is open, for
+// code that blocks in exec(); `answer` must close it. Call before the code that opens it; the
+// wait ends with `owner` (the window under test), so it never answers another test's dialog.
+void answer_next_dialog(QObject* owner, const std::function<void(QWidget* dialog)>& answer);
 
 }  // namespace emergence::ui::test
