@@ -122,6 +122,9 @@ void apply_saved_params(const Options& o, const GenerationParams& saved, Generat
   if (!keep("--eta")) {
     p.eta = saved.eta;
   }
+  if (!keep("--diffusers-exact")) {
+    p.diffusers_exact = saved.diffusers_exact;
+  }
 }
 
 ExportRecorder::ExportRecorder(const Options& options, const std::string& out_path) {

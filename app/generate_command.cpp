@@ -39,6 +39,9 @@ std::vector<OptionSpec> generate_options() {
       {"--class", "K", "class index, for class-conditional models"},
       {"--guidance", "G", "classifier-free guidance scale (default 1: none)"},
       {"--eta", "E", "DDIM eta; 0 is deterministic (default 0)"},
+      {"--diffusers-exact", "",
+       "diffusers' arithmetic where ours differs (DDIM's unclipped noise after clipping, Heun's "
+       "corrector on large steps)"},
       {"--init-noise", "FILE.npy", "initial latent [1,C,H,W] instead of the seeded draw"},
       {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
       {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},
@@ -108,6 +111,7 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   p.class_label = options.integer("--class", -1, 0, std::numeric_limits<int32_t>::max());
   p.guidance_scale = options.number("--guidance", 1.0, -kAnyNumber, kAnyNumber);
   p.eta = options.number("--eta", 0.0, -kAnyNumber, kAnyNumber);
+  p.diffusers_exact = options.has("--diffusers-exact");
   return p;
 }
 

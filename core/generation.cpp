@@ -15,6 +15,8 @@ SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationPar
   s.selection.shift = p.shift;
   s.selection.karras_rho = p.karras_rho;
   s.eta = p.eta;
+  s.use_clipped_model_output = !p.diffusers_exact;
+  s.heun_extrapolate = p.diffusers_exact;
   if (p.spacing != Spacing::Leading) {
     s.selection.steps_offset = 0;
   }

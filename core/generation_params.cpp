@@ -40,7 +40,8 @@ nlohmann::json to_json(const GenerationParams& p) {
           {"eta", p.eta},
           {"seed", p.seed},
           {"class_label", p.class_label},
-          {"guidance_scale", p.guidance_scale}};
+          {"guidance_scale", p.guidance_scale},
+          {"diffusers_exact", p.diffusers_exact}};
 }
 
 GenerationParams generation_params_from_json(const nlohmann::json& j) {
@@ -86,6 +87,9 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
   read_key(j, "seed", p.seed);
   read_key(j, "class_label", p.class_label);
   read_key(j, "guidance_scale", p.guidance_scale);
+  // Sidecars from before this key were all made with diffusers' arithmetic.
+  p.diffusers_exact = true;
+  read_key(j, "diffusers_exact", p.diffusers_exact);
   return p;
 }
 
@@ -99,6 +103,9 @@ std::string to_parameters_line(const GenerationParams& p) {
   s << ", Seed: " << p.seed;
   if (p.class_label >= 0) {
     s << ", Class: " << p.class_label << ", CFG scale: " << p.guidance_scale;
+  }
+  if (p.diffusers_exact) {
+    s << ", Diffusers exact: yes";
   }
   s << ", Model: " << (p.model_name.empty() ? "built-in" : p.model_name);
   if (!p.model_hash.empty()) {

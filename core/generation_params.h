@@ -23,6 +23,9 @@ struct GenerationParams {
   uint64_t seed = 0;
   int64_t class_label = -1;  // < 0: unconditional
   double guidance_scale = 1.0;
+  // diffusers' own arithmetic where ours is deliberately different: DDIM keeps the unclipped ε̂
+  // after clipping x̂0, and Heun's corrector extrapolates on steps where σ falls over threefold.
+  bool diffusers_exact = false;
 };
 
 // Whether η changes the sampler's result (DDIM's stochasticity); the others ignore it.

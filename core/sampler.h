@@ -23,6 +23,12 @@ struct SamplerSettings {
   bool clip_sample = false;  // clamp x̂0 to ±clip_sample_range (DDPM, DDIM, Heun)
   double clip_sample_range = 1.0;
   bool set_alpha_to_one = true;  // DDIM: ᾱ after the last step is 1 rather than ᾱ_0
+  // DDIM: ε̂ re-derived from the clipped x̂0 (diffusers' step() argument, false there by default).
+  // Without it a clipped step is inconsistent and its error grows with the step count.
+  bool use_clipped_model_output = true;
+  // Heun: diffusers' trapezoid at every step, which extrapolates past the second estimate when
+  // σ_i > 3·σ_{i+1}. Off, such a step's correction stops at the second estimate.
+  bool heun_extrapolate = false;
 };
 
 // The sampler's own settings check: names the parameter and its allowed range.

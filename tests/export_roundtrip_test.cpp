@@ -51,6 +51,33 @@ TEST(ExportRoundTrip, FromJsonRegeneratesTheExportedImageBitForBit) {
   }
 }
 
+// A run made with --diffusers-exact says so in its sidecar and comes back the same; a sidecar
+// from before the key existed was made with diffusers' arithmetic and is read as such.
+TEST(ExportRoundTrip, DiffusersExactTravelsWithTheParameters) {
+  TempFolder folder;
+  ASSERT_EQ(app::run_generate_command({"--model", small_model(), "--sampler", "ddim", "--steps",
+                                       "8", "--seed", "5", "--diffusers-exact", "--out",
+                                       folder.file("exact.png"), "--export", "still", "--scale",
+                                       "1", "--export-dir", folder.file("export")}),
+            0);
+  const std::string sidecar = folder.file("export/exact_final.png.json");
+  const GenerationParams saved = generation_params_from_sidecar(sidecar);
+  EXPECT_TRUE(saved.diffusers_exact);
+  EXPECT_NE(to_parameters_line(saved).find("Diffusers exact: yes"), std::string::npos);
+  ASSERT_EQ(app::run_generate_command({"--from-json", sidecar, "--out", folder.file("again.png")}),
+            0);
+  EXPECT_EQ(read_image(folder.file("again.png")).pixels,
+            read_image(folder.file("exact.png")).pixels);
+
+  nlohmann::json old = to_json(saved);
+  old.erase("diffusers_exact");
+  EXPECT_TRUE(generation_params_from_json(old).diffusers_exact);
+  old["diffusers_exact"] = false;
+  EXPECT_FALSE(generation_params_from_json(old).diffusers_exact);
+  EXPECT_EQ(to_parameters_line(generation_params_from_json(old)).find("Diffusers"),
+            std::string::npos);
+}
+
 TEST(ExportRoundTrip, CommandLineExportErrorsComeBeforeTheRun) {
   TempFolder folder;
   auto error_of = [&](std::vector<std::string> extra) -> std::string {

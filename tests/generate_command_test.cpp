@@ -42,8 +42,9 @@ TEST_F(GenerateCommandTest, DdimRunReproducesTheDiffusersPipeline) {
   const std::string ref = data_path("pipeline/ddim_unet_small_10/");
   const int rc = app::run_generate_command(
       {"--model", data_path("unet/unet_small"), "--scheduler-config", ref + "scheduler_config.json",
-       "--sampler", "ddim", "--steps", "10", "--init-noise", ref + "x_init.npy", "--save-final",
-       out("final.npy"), "--save-steps", out("steps"), "--out", out("image.png")});
+       "--sampler", "ddim", "--steps", "10", "--diffusers-exact", "--init-noise",
+       ref + "x_init.npy", "--save-final", out("final.npy"), "--save-steps", out("steps"), "--out",
+       out("image.png")});
   ASSERT_EQ(rc, 0);
   EXPECT_LT(test::max_abs_error(read_npy(out("final.npy")), read_npy(ref + "final.npy")), 1e-3);
 

@@ -37,6 +37,11 @@ ReferenceCase load_case(const std::string& name) {
   if (json["step_kwargs"].contains("eta")) {
     c.config.sampler.eta = json["step_kwargs"]["eta"].get<double>();
   }
+  // diffusers' own arithmetic where ours deliberately differs: DDIM's step() keeps the unclipped
+  // ε̂ unless told otherwise, and its Heun corrector extrapolates on large σ ratios.
+  c.config.sampler.use_clipped_model_output =
+      json["step_kwargs"].value("use_clipped_model_output", false);
+  c.config.sampler.heun_extrapolate = true;
   c.init_noise_sigma = json["init_noise_sigma"].get<double>();
   c.seed = json["seed"].get<uint64_t>();
   auto load = [&](const char* file) { return read_npy(data_path(dir + "/" + file)); };
@@ -172,6 +177,62 @@ TEST_P(SamplerParity, SeededGeneratorReproducesRecordedDraws) {
       EXPECT_TRUE(torch::equal(noise.draw(c_.x_init.sizes()), c_.noises[k])) << "draw " << k;
     }
   }
+}
+
+// Our default Heun is diffusers' on every step whose σ falls at most threefold, and on the one
+// step of the recorded run where it falls further (σ 0.38 → 0.01) the correction ends at the
+// second denoised estimate: x' = D₂ + σ_next·(x − D₁)/σ instead of extrapolating past it.
+TEST(HeunCorrectionLimit, DiffersFromDiffusersOnlyWhereSigmaFallsMoreThanThreefold) {
+  ReferenceCase c = load_case("heun_linear_10");
+  c.config.sampler.heun_extrapolate = false;
+  NoiseSchedule schedule(c.config.training);
+  auto sampler = make_sampler(schedule, c.config.sampler);
+  const auto& sigmas = sampler->state_sigmas();
+  ReplayNoise noise(std::vector<torch::Tensor>{});
+  int limited = 0;
+  for (int i = 0; i < sampler->num_calls(); ++i) {
+    // Step from the recorded latent so each call is compared on its own.
+    const torch::Tensor x = c.trajectory[i];
+    const torch::Tensor next = sampler->step(c.model_outputs[i], i, x, noise).prev_sample;
+    const bool corrector = i % 2 == 1;
+    if (corrector && sigmas[i - 1] > 3.0 * sigmas[i]) {
+      ++limited;
+      const float sigma = static_cast<float>(sigmas[i - 1]);
+      const float sigma_next = static_cast<float>(sigmas[i]);
+      const torch::Tensor start = c.trajectory[i - 1];
+      const torch::Tensor d1 = start - sigma * c.model_outputs[i - 1];
+      const torch::Tensor d2 = x - sigma_next * c.model_outputs[i];
+      const torch::Tensor expected = d2 + sigma_next * (start - d1) / sigma;
+      EXPECT_LE(max_scaled_error(next, expected), 1e-5) << "call " << i;
+      EXPECT_GT(max_scaled_error(next, c.trajectory[i + 1]), 1e-3) << "call " << i;
+    } else {
+      EXPECT_LE(max_scaled_error(next, c.trajectory[i + 1]), 1e-5) << "call " << i;
+    }
+  }
+  EXPECT_EQ(limited, 1);
+}
+
+// DDIM with clipping: by default ε̂ is re-derived from the clipped x̂0 (diffusers'
+// use_clipped_model_output), so x_t = √ᾱ·x̂0 + √(1−ᾱ)·ε̂ holds for what the step returns.
+TEST(DdimClipping, ClippedStepIsConsistentWithTheLatent) {
+  TrainingScheduleConfig training;
+  training.beta_schedule = BetaSchedule::SquaredCosCapV2;
+  NoiseSchedule schedule(training);
+  SamplerSettings settings;
+  settings.name = "ddim";
+  settings.steps = 20;
+  settings.prediction = PredictionType::VPrediction;
+  settings.clip_sample = true;
+  auto sampler = make_sampler(schedule, settings);
+  ReplayNoise noise(std::vector<torch::Tensor>{});
+  const torch::Tensor x = torch::linspace(-3, 3, 48).reshape({1, 3, 4, 4});
+  const torch::Tensor v = -torch::ones_like(x) * 2;  // x̂0 far beyond [−1, 1]
+  const int i = 5;
+  const StepResult r = sampler->step(v, i, x, noise);
+  EXPECT_LE(r.pred_x0.abs().max().item<float>(), 1.0f);
+  const float a = schedule.alpha_cumprod(static_cast<int>(sampler->timesteps()[i]));
+  const torch::Tensor rebuilt = std::sqrt(a) * r.pred_x0 + std::sqrt(1 - a) * r.pred_eps;
+  EXPECT_LE(max_scaled_error(rebuilt, x), 1e-5);
 }
 
 INSTANTIATE_TEST_SUITE_P(Diffusers, SamplerParity,

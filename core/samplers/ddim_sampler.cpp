@@ -35,6 +35,10 @@ StepResult DdimSampler::step(const torch::Tensor& model_output, int i, const tor
   if (settings_.clip_sample) {
     const double r = settings_.clip_sample_range;
     p.x0 = p.x0.clamp(-r, r);
+    if (settings_.use_clipped_model_output) {
+      // ε̂ that, with the clipped x̂0, gives back x_t (eq. 9): the step stays on the ODE.
+      p.eps = (x - std::sqrt(alpha_t) * p.x0) / std::sqrt(beta_t);
+    }
   }
   // Eq. 16: σ_t(η)² = (1-ᾱ_prev)/(1-ᾱ_t) · (1 − ᾱ_t/ᾱ_prev).
   const float variance = ((1.0f - alpha_prev) / beta_t) * (1.0f - alpha_t / alpha_prev);

@@ -36,9 +36,17 @@ StepResult HeunSampler::step(const torch::Tensor& model_output, int i, const tor
     prev_sample_ = x;
     return {x + prev_derivative_ * dt_, p.x0, p.eps};
   }
-  // Trapezoid: average the slopes at both ends, step again from the predictor's start.
-  const torch::Tensor derivative = ((x - p.x0) / sigma_next + prev_derivative_) / 2;
-  torch::Tensor prev = prev_sample_ + derivative * dt_;
+  // Trapezoid: average the slopes at both ends, step again from the predictor's start. With
+  // D the denoised estimates and r = σ/σ_next this is the Euler result plus (r−1)/2·(D₂−D₁):
+  // for r > 3 it extrapolates past D₂ and amplifies the model's error (r = 1044 on the first
+  // trailing step of a cosine schedule), so there the correction stops at D₂.
+  torch::Tensor prev;
+  if (settings_.heun_extrapolate || sigma <= 3.0f * sigma_next) {
+    const torch::Tensor derivative = ((x - p.x0) / sigma_next + prev_derivative_) / 2;
+    prev = prev_sample_ + derivative * dt_;
+  } else {
+    prev = p.x0 + sigma_next * prev_derivative_;
+  }
   prev_derivative_ = torch::Tensor();
   prev_sample_ = torch::Tensor();
   return {prev, p.x0, p.eps};

@@ -6,7 +6,9 @@ namespace emergence {
 
 // Heun's second-order method (Karras et al. 2022, Algorithm 1), as diffusers'
 // HeunDiscreteScheduler: calls alternate between an Euler predictor and a trapezoidal corrector,
-// 2N−1 model calls for N steps, the last one a plain Euler step to σ = 0.
+// 2N−1 model calls for N steps, the last one a plain Euler step to σ = 0. Where σ falls more
+// than threefold in one step the correction is limited (see step(); diffusers' own trapezoid
+// with SamplerSettings::heun_extrapolate).
 class HeunSampler : public SigmaSampler {
  public:
   HeunSampler(const NoiseSchedule& schedule, const SamplerSettings& settings);
