@@ -103,7 +103,7 @@ void CanvasView::paintEvent(QPaintEvent*) {
   const QSize content = contentSize();
   if (content.isEmpty()) {
     painter.setPen(palette().color(QPalette::BrightText));
-    painter.drawText(rect(), Qt::AlignCenter,
+    painter.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
                      tr("Press Generate (Ctrl+G) to watch an image emerge from noise"));
     return;
   }
