@@ -176,6 +176,20 @@ TEST_F(SafetensorsTest, CorruptHeaderMessageIsPlainText) {
   EXPECT_EQ(printable("caf\xC3\xA9 \x01\xC3"), "caf\xC3\xA9 \\x01\\xC3");
 }
 
+// Issue 17: a zero-element tensor used to reach memcpy with a null destination (UB). It is a
+// legal tensor and reads back empty, with its shape, next to an ordinary one.
+TEST_F(SafetensorsTest, ZeroElementTensorReadsBackEmpty) {
+  const std::string path = write_raw("empty.safetensors",
+                                     R"({"e":{"dtype":"F16","shape":[3,0],"data_offsets":[0,0]},)"
+                                     R"("a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                                     std::string("\0\0\x80\x3f", 4));
+  const auto tensors = read_safetensors(path);
+  ASSERT_EQ(tensors.count("e"), 1u);
+  EXPECT_EQ(tensors.at("e").sizes(), (std::vector<int64_t>{3, 0}));
+  EXPECT_EQ(tensors.at("e").scalar_type(), torch::kFloat32);
+  EXPECT_FLOAT_EQ(tensors.at("a").item<float>(), 1.0f);
+}
+
 TEST_F(SafetensorsTest, WriterRejectsWhatItCannotStore) {
   const std::string path = (dir_ / "bad.safetensors").string();
   EXPECT_THROW(write_safetensors(path, {{"i", torch::arange(3)}}), Error);

@@ -186,8 +186,12 @@ ParsedHeader parse_header(const MappedFile& file, const std::string& path) {
 
 torch::Tensor to_float_tensor(const Entry& e, const uint8_t* data) {
   torch::Tensor raw = torch::empty(e.shape, torch::TensorOptions().dtype(e.dtype));
-  // memcpy, not a view: offsets inside a safetensors file carry no alignment guarantee.
-  std::memcpy(raw.data_ptr(), data + e.begin, e.end - e.begin);
+  // memcpy, not a view: offsets inside a safetensors file carry no alignment guarantee. A
+  // zero-element tensor has no storage (data_ptr() is null), and memcpy to null is undefined
+  // even for zero bytes.
+  if (e.end > e.begin) {
+    std::memcpy(raw.data_ptr(), data + e.begin, e.end - e.begin);
+  }
   return e.dtype == torch::kFloat32 ? raw : raw.to(torch::kFloat32);
 }
 
