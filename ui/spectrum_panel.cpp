@@ -27,13 +27,19 @@ SpectrumPanel::SpectrumPanel(QWidget* parent) : QWidget(parent) {
   export_->setEnabled(false);
   export_->setToolTip(tr("Per-step spectra, lock-in and emergence steps as one CSV table"));
 
+  // Wrapped labels report a one-line minimum, so a short window squeezed the plots under the
+  // read-out; reserve the lines they take at the panel's usual width instead.
+  const int line = fontMetrics().lineSpacing();
+  header_->setMinimumHeight(3 * line);
+  summary_->setMinimumHeight(4 * line);
   auto* footer = new QHBoxLayout;
-  footer->addWidget(summary_, 1);
+  footer->addStretch(1);
   footer->addWidget(export_);
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(header_);
   layout->addWidget(plot_, 3);
   layout->addWidget(heatmap_, 2);
+  layout->addWidget(summary_);
   layout->addLayout(footer);
 
   connect(export_, &QPushButton::clicked, this, &SpectrumPanel::exportCsv);
