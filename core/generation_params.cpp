@@ -1,24 +1,47 @@
 #include "generation_params.h"
 
 #include <iterator>
+#include <limits>
 #include <sstream>
 #include <vector>
 
 #include "error.h"
+#include "json_file.h"
 
 namespace emergence {
 namespace {
 
+// No sampler takes more steps than the largest schedule noise_schedule accepts (100,000).
+constexpr int64_t kMaxSteps = 100000;
+// The CLI's --class range: class embeddings are indexed with 32-bit ints.
+constexpr int64_t kMaxClassLabel = std::numeric_limits<int32_t>::max();
+
+std::string key_name(const char* key) { return std::string("generation parameter '") + key + "'"; }
+
+// The value of key, or null when it is absent or null (both keep the default).
+const nlohmann::json* value_of(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it == j.end() || it->is_null() ? nullptr : &*it;
+}
+
+// Strings and bools: nlohmann's get<> refuses every other type.
 template <typename T>
 void read_key(const nlohmann::json& j, const char* key, T& out) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
+  const nlohmann::json* value = value_of(j, key);
+  if (!value) {
     return;
   }
   try {
-    out = it->get<T>();
+    out = value->get<T>();
   } catch (const nlohmann::json::exception&) {
-    throw Error(std::string("generation parameter '") + key + "' has the wrong type");
+    throw Error(key_name(key) + " has the wrong type (" + json_excerpt(*value) + ")");
+  }
+}
+
+// get<double> would turn true into 1, so numbers are read explicitly.
+void read_number(const nlohmann::json& j, const char* key, double& out) {
+  if (const nlohmann::json* value = value_of(j, key)) {
+    out = json_number(*value, key_name(key));
   }
 }
 
@@ -77,16 +100,23 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
   read_key(j, "model_name", p.model_name);
   read_key(j, "model_hash", p.model_hash);
   read_key(j, "sampler", p.sampler);
-  read_key(j, "steps", p.steps);
+  if (const nlohmann::json* steps = value_of(j, "steps")) {
+    p.steps = static_cast<int>(json_integer(*steps, key_name("steps"), 1, kMaxSteps));
+  }
   std::string schedule = to_string(p.spacing);
   read_key(j, "schedule", schedule);
   p.spacing = parse_spacing(schedule);
-  read_key(j, "shift", p.shift);
-  read_key(j, "karras_rho", p.karras_rho);
-  read_key(j, "eta", p.eta);
-  read_key(j, "seed", p.seed);
-  read_key(j, "class_label", p.class_label);
-  read_key(j, "guidance_scale", p.guidance_scale);
+  read_number(j, "shift", p.shift);
+  read_number(j, "karras_rho", p.karras_rho);
+  read_number(j, "eta", p.eta);
+  if (const nlohmann::json* seed = value_of(j, "seed")) {
+    p.seed = json_unsigned(*seed, key_name("seed"));
+  }
+  if (const nlohmann::json* label = value_of(j, "class_label")) {
+    // -1 is what to_json writes for unconditional.
+    p.class_label = json_integer(*label, key_name("class_label"), -1, kMaxClassLabel);
+  }
+  read_number(j, "guidance_scale", p.guidance_scale);
   // Sidecars from before this key were all made with diffusers' arithmetic.
   p.diffusers_exact = true;
   read_key(j, "diffusers_exact", p.diffusers_exact);

@@ -1,6 +1,8 @@
 #include "json_file.h"
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "error.h"
@@ -8,11 +10,13 @@
 namespace emergence {
 namespace {
 
-// Replaces the bare tokens NaN, Infinity and -Infinity outside strings with null.
-std::string replace_non_finite_tokens(const std::string& text) {
+// Replaces the bare tokens NaN, Infinity and -Infinity outside strings with null, and refuses
+// nesting deeper than kMaxJsonDepth before the parser builds it (brackets in strings do not count).
+std::string replace_non_finite_tokens(const std::string& text, const std::string& origin) {
   std::string out;
   out.reserve(text.size());
   bool in_string = false;
+  int depth = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
@@ -28,6 +32,14 @@ std::string replace_non_finite_tokens(const std::string& text) {
       in_string = true;
       out += c;
       continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        throw Error(origin + " nests lists and objects more than " + std::to_string(kMaxJsonDepth) +
+                    " levels deep");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
     }
     bool replaced = false;
     for (const char* token : {"-Infinity", "Infinity", "NaN"}) {
@@ -63,6 +75,12 @@ size_t utf8_sequence(const std::string& text, size_t i) {
     }
   }
   return length;
+}
+
+[[noreturn]] void throw_not_integer(const nlohmann::json& value, const std::string& name,
+                                    const std::string& min, const std::string& max) {
+  throw Error(name + " must be an integer in [" + min + ", " + max + "], not " +
+              json_excerpt(value));
 }
 
 }  // namespace
@@ -102,10 +120,76 @@ std::string json_error_text(const nlohmann::json::exception& error) {
 
 nlohmann::json parse_lenient_json(const std::string& text, const std::string& origin) {
   try {
-    return nlohmann::json::parse(replace_non_finite_tokens(text));
+    return nlohmann::json::parse(replace_non_finite_tokens(text, origin));
   } catch (const nlohmann::json::exception& e) {
     throw Error(origin + " is not valid JSON: " + json_error_text(e));
   }
+}
+
+int64_t json_integer(const nlohmann::json& value, const std::string& name, int64_t min,
+                     int64_t max) {
+  const auto fail = [&]() {
+    throw_not_integer(value, name, std::to_string(min), std::to_string(max));
+  };
+  int64_t result = 0;
+  if (value.is_number_unsigned()) {
+    const uint64_t u = value.get<uint64_t>();
+    if (max < 0 || u > static_cast<uint64_t>(max)) {
+      fail();
+    }
+    result = static_cast<int64_t>(u);
+  } else if (value.is_number_integer()) {
+    result = value.get<int64_t>();
+  } else if (value.is_number_float()) {
+    // Tools may write 2.0 for 2. The bounds are ±2^63, exact as doubles; NaN fails the first test.
+    const double d = value.get<double>();
+    if (!(d == std::floor(d)) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
+      fail();
+    }
+    result = static_cast<int64_t>(d);
+  } else {
+    fail();
+  }
+  if (result < min || result > max) {
+    fail();
+  }
+  return result;
+}
+
+uint64_t json_unsigned(const nlohmann::json& value, const std::string& name) {
+  if (value.is_number_unsigned()) {
+    return value.get<uint64_t>();
+  }
+  // nlohmann stores non-negative integers as unsigned, so a signed one here is negative.
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    if (d == std::floor(d) && d >= 0 && d < 18446744073709551616.0) {  // 2^64, exact as a double
+      return static_cast<uint64_t>(d);
+    }
+  }
+  throw_not_integer(value, name, "0", std::to_string(std::numeric_limits<uint64_t>::max()));
+}
+
+double json_number(const nlohmann::json& value, const std::string& name) {
+  if (!value.is_number()) {
+    throw Error(name + " must be a number, not " + json_excerpt(value));
+  }
+  return value.get<double>();
+}
+
+std::string json_excerpt(const nlohmann::json& value) {
+  if (value.is_array()) {
+    return "a list";
+  }
+  if (value.is_object()) {
+    return "an object";
+  }
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    constexpr size_t kMost = 40;
+    return "\"" + printable(text.substr(0, kMost)) + (text.size() > kMost ? "…" : "") + "\"";
+  }
+  return value.dump();  // a number, true, false or null: short by nature
 }
 
 nlohmann::json read_json_file(const std::string& path) {

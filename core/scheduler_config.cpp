@@ -1,5 +1,7 @@
 #include "scheduler_config.h"
 
+#include <climits>
+
 #include "error.h"
 #include "json_file.h"
 
@@ -17,6 +19,9 @@ constexpr ClassName kClasses[] = {
     {"HeunDiscreteScheduler", "heun"},   {"DPMSolverMultistepScheduler", "dpmpp_2m"},
 };
 
+std::string key_name(const char* key) { return std::string("scheduler config key '") + key + "'"; }
+
+// Strings and bools: nlohmann's get<> refuses every other type.
 template <typename T>
 T value_or(const nlohmann::json& j, const char* key, T fallback) {
   auto it = j.find(key);
@@ -26,8 +31,23 @@ T value_or(const nlohmann::json& j, const char* key, T fallback) {
   try {
     return it->get<T>();
   } catch (const nlohmann::json::exception&) {
-    throw Error(std::string("scheduler config key '") + key + "' has the wrong type");
+    throw Error(key_name(key) + " has the wrong type (" + json_excerpt(*it) + ")");
   }
+}
+
+// get<double> would turn true into 1, so numbers are read explicitly.
+template <>
+double value_or<double>(const nlohmann::json& j, const char* key, double fallback) {
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() ? fallback : json_number(*it, key_name(key));
+}
+
+// get<int> of 5e50 is undefined behaviour; the schedule code checks the exact ranges later.
+int int_or(const nlohmann::json& j, const char* key, int fallback, int min) {
+  auto it = j.find(key);
+  return it == j.end() || it->is_null()
+             ? fallback
+             : static_cast<int>(json_integer(*it, key_name(key), min, INT_MAX));
 }
 
 }  // namespace
@@ -57,7 +77,7 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
   }
   const bool alpha_indexed = !known || c.sampler.name == "ddim" || c.sampler.name == "ddpm";
 
-  c.training.num_train_timesteps = value_or<int>(j, "num_train_timesteps", 1000);
+  c.training.num_train_timesteps = int_or(j, "num_train_timesteps", 1000, 1);
   c.training.beta_schedule =
       parse_beta_schedule(value_or<std::string>(j, "beta_schedule", "linear"));
   c.training.beta_start = value_or<double>(j, "beta_start", 0.0001);
@@ -73,7 +93,7 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
   if (value_or<bool>(j, "use_karras_sigmas", false)) {
     c.sampler.selection.spacing = Spacing::Karras;
   }
-  c.sampler.selection.steps_offset = value_or<int>(j, "steps_offset", 0);
+  c.sampler.selection.steps_offset = int_or(j, "steps_offset", 0, 0);
   // DDPM and DDIM clip x̂0 unless told otherwise; the σ samplers do not.
   c.sampler.clip_sample = value_or<bool>(j, "clip_sample", alpha_indexed);
   c.sampler.clip_sample_range = value_or<double>(j, "clip_sample_range", 1.0);

@@ -1,8 +1,10 @@
 #include "unet2d_config.h"
 
 #include <algorithm>
+#include <climits>
 
 #include "core/error.h"
+#include "core/json_file.h"
 
 namespace emergence {
 namespace {
@@ -10,6 +12,19 @@ namespace {
 const std::vector<std::string> kDownTypes = {"DownBlock2D", "AttnDownBlock2D"};
 const std::vector<std::string> kUpTypes = {"UpBlock2D", "AttnUpBlock2D"};
 const std::vector<std::string> kActivations = {"silu", "swish", "mish", "gelu", "relu"};
+
+// Upper bounds that keep every size far above real models yet far below int overflow and
+// impossible allocations. The largest diffusers UNets use 1,280 channels; 16,384 leaves 12x room,
+// and 4 · 16,384 (the time embedding) still fits an int easily.
+constexpr int kMaxChannels = 16384;
+// 4096-pixel images halve at most 12 times; 16 levels is more than any sample size can use.
+constexpr int kMaxLevels = 16;
+// ImageNet-21k has 21,841 classes.
+constexpr int kMaxClassEmbeds = 100000;
+// noise_schedule's own limit on num_train_timesteps.
+constexpr int kMaxTrainTimesteps = 100000;
+// diffusers pads by 0 or 1; a huge padding would only inflate every feature map.
+constexpr int kMaxDownsamplePadding = 8;
 
 bool one_of(const std::string& value, const std::vector<std::string>& allowed) {
   return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
@@ -27,15 +42,11 @@ Error wrong_type(const char* key, const char* expected) {
   return Error(std::string("UNet config key '") + key + "' must be " + expected);
 }
 
-// Integers may be written as 2.0 by some tools; anything fractional is rejected.
+// Integers may be written as 2.0 by some tools; fractions and values beyond int are rejected here,
+// and validate() applies each key's own range.
 int to_int(const nlohmann::json& v, const char* key) {
-  if (v.is_number_integer()) {
-    return v.get<int>();
-  }
-  if (v.is_number_float() && v.get<double>() == static_cast<int>(v.get<double>())) {
-    return static_cast<int>(v.get<double>());
-  }
-  throw wrong_type(key, "an integer");
+  return static_cast<int>(
+      json_integer(v, std::string("UNet config key '") + key + "'", INT_MIN, INT_MAX));
 }
 
 template <typename T>
@@ -140,8 +151,18 @@ int UNet2DConfig::time_embed_dim() const {
 
 void validate(const UNet2DConfig& c) {
   auto fail = [](const std::string& message) { throw Error("UNet config: " + message); };
+  const auto in_range = [&](int value, int lo, int hi, const char* key) {
+    if (value < lo || value > hi) {
+      fail(std::string(key) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+           "] (got " + std::to_string(value) + ")");
+    }
+  };
   if (c.block_out_channels.empty()) {
     fail("block_out_channels must not be empty");
+  }
+  if (c.block_out_channels.size() > static_cast<size_t>(kMaxLevels)) {
+    fail("block_out_channels has " + std::to_string(c.block_out_channels.size()) +
+         " entries; at most " + std::to_string(kMaxLevels) + " are supported");
   }
   if (c.down_block_types.size() != c.block_out_channels.size() ||
       c.up_block_types.size() != c.block_out_channels.size()) {
@@ -163,17 +184,15 @@ void validate(const UNet2DConfig& c) {
   if (c.sample_size < 1 || c.sample_size > 4096) {
     fail("sample_size must be in [1, 4096]");
   }
-  if (c.in_channels < 1 || c.out_channels < 1) {
-    fail("in_channels and out_channels must be at least 1");
-  }
+  in_range(c.in_channels, 1, kMaxChannels, "in_channels");
+  in_range(c.out_channels, 1, kMaxChannels, "out_channels");
   if (c.layers_per_block < 1 || c.layers_per_block > 64) {
     fail("layers_per_block must be in [1, 64]");
   }
-  if (c.norm_num_groups < 1) {
-    fail("norm_num_groups must be at least 1");
-  }
+  in_range(c.norm_num_groups, 1, kMaxChannels, "norm_num_groups");
   for (int channels : c.block_out_channels) {
-    if (channels < 1 || channels % c.norm_num_groups != 0) {
+    in_range(channels, 1, kMaxChannels, "every block_out_channels entry");
+    if (channels % c.norm_num_groups != 0) {
       fail("every block_out_channels entry must be a positive multiple of norm_num_groups (" +
            std::to_string(c.norm_num_groups) + ")");
     }
@@ -206,9 +225,10 @@ void validate(const UNet2DConfig& c) {
   if (c.time_embedding_type == "positional" && c.block_out_channels[0] / 2 == c.freq_shift) {
     fail("freq_shift must differ from block_out_channels[0] / 2");
   }
-  if (c.time_embedding_dim && *c.time_embedding_dim < 1) {
-    fail("time_embedding_dim must be at least 1");
+  if (c.time_embedding_dim) {
+    in_range(*c.time_embedding_dim, 1, 4 * kMaxChannels, "time_embedding_dim");
   }
+  in_range(c.downsample_padding, 0, kMaxDownsamplePadding, "downsample_padding");
   if (c.resnet_time_scale_shift != "default" && c.resnet_time_scale_shift != "scale_shift") {
     fail("resnet_time_scale_shift '" + c.resnet_time_scale_shift +
          "' is not supported (default or scale_shift)");
@@ -228,8 +248,11 @@ void validate(const UNet2DConfig& c) {
          "' is not supported (null, timestep or "
          "identity)");
   }
-  if (c.num_class_embeds && *c.num_class_embeds < 1) {
-    fail("num_class_embeds must be at least 1");
+  if (c.num_class_embeds) {
+    in_range(*c.num_class_embeds, 1, kMaxClassEmbeds, "num_class_embeds");
+  }
+  if (c.num_train_timesteps) {
+    in_range(*c.num_train_timesteps, 2, kMaxTrainTimesteps, "num_train_timesteps");
   }
 }
 
@@ -240,7 +263,7 @@ UNet2DConfig unet2d_config_from_json(const nlohmann::json& j) {
   UNet2DConfig c;
   const auto class_name = j.find("_class_name");
   if (class_name != j.end() && *class_name != "UNet2DModel") {
-    throw Error("UNet config: _class_name is " + class_name->dump() +
+    throw Error("UNet config: _class_name is " + json_excerpt(*class_name) +
                 ", only UNet2DModel is supported");
   }
   const auto size = j.find("sample_size");
