@@ -10,13 +10,11 @@
 namespace emergence {
 namespace {
 
-// Replaces the bare tokens NaN, Infinity and -Infinity outside strings with null, and refuses
-// nesting deeper than kMaxJsonDepth before the parser builds it (brackets in strings do not count).
-std::string replace_non_finite_tokens(const std::string& text, const std::string& origin) {
+// Replaces the bare tokens NaN, Infinity and -Infinity outside strings with null.
+std::string replace_non_finite_tokens(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   bool in_string = false;
-  int depth = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
@@ -32,14 +30,6 @@ std::string replace_non_finite_tokens(const std::string& text, const std::string
       in_string = true;
       out += c;
       continue;
-    }
-    if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        throw Error(origin + " nests lists and objects more than " + std::to_string(kMaxJsonDepth) +
-                    " levels deep");
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
     }
     bool replaced = false;
     for (const char* token : {"-Infinity", "Infinity", "NaN"}) {
@@ -118,9 +108,34 @@ std::string json_error_text(const nlohmann::json::exception& error) {
   return printable(message);
 }
 
+void check_json_depth(std::string_view text, const std::string& origin) {
+  bool in_string = false;
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        throw Error(origin + " nests lists and objects more than " + std::to_string(kMaxJsonDepth) +
+                    " levels deep");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 nlohmann::json parse_lenient_json(const std::string& text, const std::string& origin) {
+  check_json_depth(text, origin);
   try {
-    return nlohmann::json::parse(replace_non_finite_tokens(text, origin));
+    return nlohmann::json::parse(replace_non_finite_tokens(text));
   } catch (const nlohmann::json::exception& e) {
     throw Error(origin + " is not valid JSON: " + json_error_text(e));
   }

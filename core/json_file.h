@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace emergence {
 
@@ -15,6 +16,9 @@ constexpr int kMaxJsonDepth = 64;
 // writes (they become null). Errors name the file; nesting deeper than kMaxJsonDepth is an error.
 nlohmann::json read_json_file(const std::string& path);
 nlohmann::json parse_lenient_json(const std::string& text, const std::string& origin);
+// Refuses text whose lists and objects nest deeper than kMaxJsonDepth, before any parser builds
+// it (brackets inside strings do not count); the Error starts with `origin`.
+void check_json_depth(std::string_view text, const std::string& origin);
 // value as an exact integer in [min, max] (2.0 is accepted; 2.5, 1e20, strings are not); the
 // Error starts with `name` ("UNet config key 'in_channels'") and gives the range.
 int64_t json_integer(const nlohmann::json& value, const std::string& name, int64_t min,

@@ -176,6 +176,18 @@ TEST_F(SafetensorsTest, CorruptHeaderMessageIsPlainText) {
   EXPECT_EQ(printable("caf\xC3\xA9 \x01\xC3"), "caf\xC3\xA9 \\x01\\xC3");
 }
 
+// Issue 17: the header's JSON is bounded in depth like every other JSON we read.
+TEST_F(SafetensorsTest, DeeplyNestedHeaderIsRefused) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  expect_rejected(write_raw("deep.safetensors", R"({"__metadata__":)" + deep + "}", ""),
+                  {"safetensors header", "more than 64 levels deep"});
+  // The limit counts nesting, not brackets inside names.
+  const std::string path = write_raw("brackets.safetensors",
+                                     R"({"[[[[":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+                                     std::string(4, '\0'));
+  EXPECT_EQ(read_safetensors(path).count("[[[["), 1u);
+}
+
 // Issue 17: a zero-element tensor used to reach memcpy with a null destination (UB). It is a
 // legal tensor and reads back empty, with its shape, next to an ordinary one.
 TEST_F(SafetensorsTest, ZeroElementTensorReadsBackEmpty) {

@@ -147,6 +147,8 @@ ParsedHeader parse_header(const MappedFile& file, const std::string& path) {
       << file.size() - 8 << " after the length field";
     throw Error(m.str());
   }
+  const char* header_text = reinterpret_cast<const char*>(file.data()) + 8;
+  check_json_depth(std::string_view(header_text, header_bytes), path + ": safetensors header");
   nlohmann::json header;
   try {
     header = nlohmann::json::parse(file.data() + 8, file.data() + 8 + header_bytes);

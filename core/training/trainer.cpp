@@ -4,10 +4,12 @@
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/serialize.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/json_file.h"
 #include "core/model/model_folder.h"
 #include "core/noise_schedule.h"
 #include "diffusion_loss.h"
@@ -220,8 +222,12 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& path, TrainingData d
   root.read("unet_config", config_text);
   root.read("options", options_text);
   root.read("class_names", classes_text);
-  const auto class_names =
-      nlohmann::json::parse(classes_text.toStringRef()).get<std::vector<std::string>>();
+  const nlohmann::json classes = parse_lenient_json(classes_text.toStringRef(), path + " classes");
+  if (!classes.is_array() ||
+      !std::all_of(classes.begin(), classes.end(), [](const auto& c) { return c.is_string(); })) {
+    throw Error(path + ": the checkpoint's class names are not a list of names");
+  }
+  const auto class_names = classes.get<std::vector<std::string>>();
   torch::Tensor shape;
   root.read("data_shape", shape, true);
   if (!torch::equal(shape, torch::tensor(data.images.sizes().vec())) ||
@@ -229,8 +235,9 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& path, TrainingData d
     throw Error("checkpoint " + path + " was trained on data of another shape or other classes");
   }
   auto trainer = std::make_unique<Trainer>(
-      unet2d_config_from_json(nlohmann::json::parse(config_text.toStringRef())), std::move(data),
-      trainer_options_from_json(nlohmann::json::parse(options_text.toStringRef())));
+      unet2d_config_from_json(parse_lenient_json(config_text.toStringRef(), path + " UNet config")),
+      std::move(data),
+      trainer_options_from_json(parse_lenient_json(options_text.toStringRef(), path + " options")));
   torch::serialize::InputArchive model_archive, ema_archive, optimizer_archive;
   root.read("model", model_archive);
   root.read("ema", ema_archive);
