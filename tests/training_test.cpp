@@ -141,6 +141,41 @@ TEST(ShiftAugment, MovesByWholePixelsAndReplicatesEdges) {
   }
 }
 
+// A checkpoint's options are read like any hostile JSON: each value checked as the type it
+// becomes, a message naming the option (issue 17, item 2), and a valid set read back exactly.
+TEST(TrainerOptionsJson, ValuesAreCheckedAsTheirTypes) {
+  TrainerOptions options;
+  options.steps = 1234;
+  options.seed = 18446744073709551615ull;
+  const nlohmann::json good = to_json(options);
+  const TrainerOptions back = trainer_options_from_json(good);
+  EXPECT_EQ(back.steps, 1234);
+  EXPECT_EQ(back.seed, options.seed);
+  const auto error_of = [](const nlohmann::json& j) -> std::string {
+    try {
+      trainer_options_from_json(j);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"batch_size", 1e20},
+                                                           {"steps", -5},
+                                                           {"seed", -1.5},
+                                                           {"max_shift", "2"},
+                                                           {"learning_rate", true}}) {
+    nlohmann::json bad = good;
+    bad[key] = value;
+    EXPECT_NE(error_of(bad).find("'" + key + "'"), std::string::npos)
+        << key << ": " << error_of(bad);
+  }
+  nlohmann::json missing = good;
+  missing.erase("grad_clip");
+  EXPECT_NE(error_of(missing).find("lack 'grad_clip'"), std::string::npos) << error_of(missing);
+  EXPECT_NE(error_of(nlohmann::json::array()).find("not a JSON object"), std::string::npos);
+}
+
 TEST(Trainer, LossFallsOnATinySet) {
   Trainer trainer(tiny_config(), tiny_data(), tiny_options());
   double first = 0, last = 0;

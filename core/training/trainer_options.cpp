@@ -1,5 +1,8 @@
 #include "trainer_options.h"
 
+#include <limits>
+#include <string>
+
 #include "core/error.h"
 #include "core/json_file.h"
 
@@ -47,24 +50,37 @@ nlohmann::json to_json(const TrainerOptions& o) {
 }
 
 TrainerOptions trainer_options_from_json(const nlohmann::json& j) {
-  TrainerOptions o;
-  try {
-    o.steps = j.at("steps").get<int64_t>();
-    o.batch_size = j.at("batch_size").get<int>();
-    o.learning_rate = j.at("learning_rate").get<double>();
-    o.warmup_steps = j.at("warmup_steps").get<int>();
-    o.decay_steps = j.value("decay_steps", int64_t{0});  // absent in older checkpoints
-    o.weight_decay = j.at("weight_decay").get<double>();
-    o.adam_beta2 = j.at("adam_beta2").get<double>();
-    o.ema_decay = j.at("ema_decay").get<double>();
-    o.class_dropout = j.at("class_dropout").get<double>();
-    o.min_snr_gamma = j.at("min_snr_gamma").get<double>();
-    o.max_shift = j.at("max_shift").get<int>();
-    o.seed = j.at("seed").get<uint64_t>();
-    o.grad_clip = j.at("grad_clip").get<double>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error("trainer options in checkpoint: " + json_error_text(e));
+  if (!j.is_object()) {
+    throw Error("trainer options in checkpoint are not a JSON object");
   }
+  TrainerOptions o;
+  const auto at = [&j](const char* key) -> const nlohmann::json& {
+    if (!j.contains(key)) {
+      throw Error(std::string("trainer options in checkpoint lack '") + key + "'");
+    }
+    return j.at(key);
+  };
+  const auto integer = [&](const char* key, int64_t max) {
+    return json_integer(at(key), std::string("trainer option '") + key + "'", 0, max);
+  };
+  const auto number = [&](const char* key) {
+    return json_number(at(key), std::string("trainer option '") + key + "'");
+  };
+  constexpr int64_t kInt = std::numeric_limits<int>::max();
+  constexpr int64_t kInt64 = std::numeric_limits<int64_t>::max();
+  o.steps = integer("steps", kInt64);
+  o.batch_size = static_cast<int>(integer("batch_size", kInt));
+  o.learning_rate = number("learning_rate");
+  o.warmup_steps = static_cast<int>(integer("warmup_steps", kInt));
+  o.decay_steps = j.contains("decay_steps") ? integer("decay_steps", kInt64) : 0;  // older files
+  o.weight_decay = number("weight_decay");
+  o.adam_beta2 = number("adam_beta2");
+  o.ema_decay = number("ema_decay");
+  o.class_dropout = number("class_dropout");
+  o.min_snr_gamma = number("min_snr_gamma");
+  o.max_shift = static_cast<int>(integer("max_shift", kInt));
+  o.seed = json_unsigned(at("seed"), "trainer option 'seed'");
+  o.grad_clip = number("grad_clip");
   validate(o);
   return o;
 }
