@@ -2,7 +2,6 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -14,10 +13,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
-#include <QSignalBlocker>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -58,9 +54,6 @@ QHBoxLayout* row(std::initializer_list<QWidget*> widgets) {
   }
   return layout;
 }
-
-// Small models make tiny pictures: scale them to at least this many pixels by default.
-constexpr int kDefaultMinSide = 256;
 
 QString file_size(uint64_t bytes) {
   return QLocale().formattedDataSize(static_cast<qint64>(bytes));
@@ -241,31 +234,6 @@ void ExportDialog::buildControls() {
   connect(close_button_, &QPushButton::clicked, this, &ExportDialog::reject);
 }
 
-void ExportDialog::loadSettings() {
-  QSettings store;
-  store.beginGroup(QStringLiteral("export"));
-  view_->setCurrentIndex(store.value(QStringLiteral("view"), 0).toInt());
-  stride_->setValue(store.value(QStringLiteral("stride"), 1).toInt());
-  {
-    const QSignalBlocker block(format_);  // its burn-in is shown below, once it is loaded
-    format_->setCurrentIndex(store.value(QStringLiteral("format"), 0).toInt());
-  }
-  scale_->setValue(store.value(scaleKey(), defaultScale()).toInt());
-  smooth_->setChecked(store.value(QStringLiteral("smooth"), false).toBool());
-  steps_burn_in_.label = store.value(QStringLiteral("label"), false).toBool();
-  steps_burn_in_.progress_bar = store.value(QStringLiteral("progressBar"), false).toBool();
-  still_burn_in_.label = store.value(QStringLiteral("stillLabel"), false).toBool();
-  showBurnInOfFormat();
-  global_palette_->setChecked(store.value(QStringLiteral("globalPalette"), false).toBool());
-  fps_->setValue(store.value(QStringLiteral("fps"), 10.0).toDouble());
-  hold_->setValue(store.value(QStringLiteral("holdMs"), 1000).toInt());
-  folder_->setText(store
-                       .value(QStringLiteral("folder"),
-                              QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
-                       .toString());
-  name_->setText(store.value(QStringLiteral("name"), QStringLiteral("emergence")).toString());
-}
-
 ExportFormat ExportDialog::shownFormat() const {
   return kFormats[std::max(0, format_->currentIndex())];
 }
@@ -278,42 +246,6 @@ void ExportDialog::showBurnInOfFormat() {
   const BurnIn shown = burnInOfShownFormat();  // a copy: setChecked writes back into it
   label_->setChecked(shown.label);
   progress_bar_->setChecked(shown.progress_bar);
-}
-
-int ExportDialog::defaultScale() const {
-  const int side = std::max(imageWidth(), imageHeight());
-  return side <= 0 ? 4 : std::clamp((kDefaultMinSide + side - 1) / side, 1, 64);
-}
-
-// Remembered per picture size: the ×8 that suits a 32 px model would make a 512 px one huge.
-QString ExportDialog::scaleKey() const {
-  return QStringLiteral("scale/%1x%2").arg(imageWidth()).arg(imageHeight());
-}
-
-int ExportDialog::imageWidth() const {
-  return trajectory_->frames.empty() ? 0 : trajectory_->frames.front()->views[0].width;
-}
-
-int ExportDialog::imageHeight() const {
-  return trajectory_->frames.empty() ? 0 : trajectory_->frames.front()->views[0].height;
-}
-
-void ExportDialog::saveSettings() const {
-  QSettings store;
-  store.beginGroup(QStringLiteral("export"));
-  store.setValue(QStringLiteral("view"), view_->currentIndex());
-  store.setValue(QStringLiteral("stride"), stride_->value());
-  store.setValue(QStringLiteral("format"), format_->currentIndex());
-  store.setValue(scaleKey(), scale_->value());
-  store.setValue(QStringLiteral("smooth"), smooth_->isChecked());
-  store.setValue(QStringLiteral("label"), steps_burn_in_.label);
-  store.setValue(QStringLiteral("progressBar"), steps_burn_in_.progress_bar);
-  store.setValue(QStringLiteral("stillLabel"), still_burn_in_.label);
-  store.setValue(QStringLiteral("globalPalette"), global_palette_->isChecked());
-  store.setValue(QStringLiteral("fps"), fps_->value());
-  store.setValue(QStringLiteral("holdMs"), hold_->value());
-  store.setValue(QStringLiteral("folder"), folder_->text());
-  store.setValue(QStringLiteral("name"), name_->text());
 }
 
 ExportSettings ExportDialog::settings() const {
