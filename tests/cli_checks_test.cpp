@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/generation_params.h"
 #include "core/media/image_file.h"
+#include "temp_folder.h"
 #include "test_support.h"
 
 namespace emergence {
@@ -27,14 +28,8 @@ std::vector<uint8_t> bytes_of(const std::string& path) {
 
 class CliChecksTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("emergence_cli_checks_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  test::TempFolder folder_;  // a fresh folder per test, removed after it
+  const fs::path dir_{folder_.path()};
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // Runs `generate` on the small fixture model (2 steps unless extra says otherwise); returns the
@@ -58,7 +53,6 @@ class CliChecksTest : public ::testing::Test {
   // The run was started: the parameters line is printed just before sampling.
   bool sampled() const { return printed_.find("Steps: ") != std::string::npos; }
 
-  fs::path dir_;
   std::string printed_;
 };
 

@@ -1,14 +1,7 @@
 #include "export_synthetic.h"
 
-#include <stdlib.h>
-
-#include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <random>
-#include <stdexcept>
 
 namespace emergence::test {
 namespace {
@@ -86,34 +79,6 @@ double total_variation(const cv::Mat& image) {
   const cv::Mat dx = f(cv::Rect(1, 0, f.cols - 1, f.rows)) - f(cv::Rect(0, 0, f.cols - 1, f.rows));
   const cv::Mat dy = f(cv::Rect(0, 1, f.cols, f.rows - 1)) - f(cv::Rect(0, 0, f.cols, f.rows - 1));
   return cv::sum(cv::abs(dx))[0] / dx.total() + cv::sum(cv::abs(dy))[0] / dy.total();
-}
-
-TempFolder::TempFolder() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "emergence-export-test-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) {
-    throw std::runtime_error("cannot create a temp folder");
-  }
-  path_ = pattern;
-}
-
-TempFolder::~TempFolder() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::vector<std::string> TempFolder::entries() const {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::vector<uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace emergence::test

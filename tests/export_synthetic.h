@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/trajectory.h"
+#include "temp_folder.h"
 
 namespace emergence::test {
 
@@ -17,21 +18,5 @@ GenerationParams synthetic_params();
 // Mean absolute difference between horizontally and vertically adjacent pixels: high for noise,
 // low for the smooth clean picture.
 double total_variation(const cv::Mat& image);
-
-// A fresh empty folder under the system temp folder, removed with everything in it at scope end.
-class TempFolder {
- public:
-  TempFolder();
-  ~TempFolder();
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  // Every entry in the folder, hidden ones included, sorted.
-  std::vector<std::string> entries() const;
-
- private:
-  std::string path_;
-};
-
-std::vector<uint8_t> read_bytes(const std::string& path);
 
 }  // namespace emergence::test

@@ -14,6 +14,7 @@
 #include "core/media/export/png_text.h"
 #include "core/media/image_file.h"
 #include "core/npy.h"
+#include "temp_folder.h"
 #include "test_support.h"
 
 namespace emergence {
@@ -24,17 +25,9 @@ using test::data_path;
 
 class GenerateCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("emergence_generate_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  test::TempFolder folder_;  // a fresh folder per test, removed after it
+  const fs::path dir_{folder_.path()};
   std::string out(const std::string& name) const { return (dir_ / name).string(); }
-
-  fs::path dir_;
 };
 
 // The acceptance run: DDIM, 10 steps, unet_small, x_init.npy, the pipeline's scheduler.

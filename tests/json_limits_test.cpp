@@ -14,6 +14,7 @@
 #include "core/model/model_folder.h"
 #include "core/model/unet2d_config.h"
 #include "core/scheduler_config.h"
+#include "temp_folder.h"
 
 namespace emergence {
 namespace {
@@ -50,14 +51,8 @@ void expect_parts(const std::string& message, std::initializer_list<const char*>
 
 class JsonLimitsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("emergence_json_limits_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  test::TempFolder folder_;  // a fresh folder per test, removed after it
+  const fs::path dir_{folder_.path()};
 
   // A pipeline folder whose unet/config.json is unet_small's; weights are never reached.
   fs::path pipeline() {
@@ -68,8 +63,6 @@ class JsonLimitsTest : public ::testing::Test {
                   fs::copy_options::overwrite_existing);
     return root;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(JsonLimitsTest, NestingIsBoundedAndBracketsInStringsDoNotCount) {

@@ -16,6 +16,7 @@
 #include "core/model/safetensors.h"
 #include "core/model/unet_diffusion_model.h"
 #include "core/npy.h"
+#include "temp_folder.h"
 #include "test_support.h"
 
 namespace emergence {
@@ -26,14 +27,8 @@ using test::data_path;
 
 class ModelFolderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("emergence_model_folder_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  test::TempFolder folder_;  // a fresh folder per test, removed after it
+  const fs::path dir_{folder_.path()};
 
   // unet_classcond saved as a pipeline whose last class embedding is the null class.
   std::string save_classcond_pipeline(bool null_class) {
@@ -50,8 +45,6 @@ class ModelFolderTest : public ::testing::Test {
         null_class);
     return out;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(ModelFolderTest, BareUNetFolderLoadsWithDefaultScheduler) {
