@@ -40,8 +40,8 @@ std::vector<OptionSpec> generate_options() {
       {"--guidance", "G", "classifier-free guidance scale (default 1: none)"},
       {"--eta", "E", "DDIM eta; 0 is deterministic (default 0)"},
       {"--diffusers-exact", "",
-       "diffusers' arithmetic where ours differs (DDIM's unclipped noise after clipping, Heun's "
-       "corrector on large steps)"},
+       "diffusers' arithmetic where ours differs (DDIM's unclipped noise after clipping and its "
+       "t - T/N step, Heun's corrector on large steps)"},
       {"--init-noise", "FILE.npy", "initial latent [1,C,H,W] instead of the seeded draw"},
       {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
       {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},

@@ -117,7 +117,8 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
     p.class_label = json_integer(*label, key_name("class_label"), -1, kMaxClassLabel);
   }
   read_number(j, "guidance_scale", p.guidance_scale);
-  // Sidecars from before this key were all made with diffusers' arithmetic.
+  // Sidecars from before this key were all made with diffusers' clipping and Heun arithmetic
+  // (their DDIM stepped to the next listed timestep, which diffusers does only when N divides T).
   p.diffusers_exact = true;
   read_key(j, "diffusers_exact", p.diffusers_exact);
   return p;

@@ -26,6 +26,12 @@ struct SamplerSettings {
   // DDIM: ε̂ re-derived from the clipped x̂0 (diffusers' step() argument, false there by default).
   // Without it a clipped step is inconsistent and its error grows with the step count.
   bool use_clipped_model_output = true;
+  // DDIM: the latent after a step sits at the next listed timestep. Off, it sits at diffusers'
+  // t − T/N (integer division), which under linspace or trailing spacing falls between listed steps
+  // when N does not divide T: the next call then sees a latent noisier or cleaner than its timestep
+  // says (400 trailing steps on the built-in model: 17 levels from the 100-step image, not 0.6).
+  // Shifted and Karras spacings always use the next listed timestep (diffusers has neither).
+  bool ddim_next_listed = true;
   // Heun: diffusers' trapezoid at every step, which extrapolates past the second estimate when
   // σ_i > 3·σ_{i+1}. Off, such a step's correction stops at the second estimate.
   bool heun_extrapolate = false;

@@ -24,20 +24,28 @@ std::vector<double> linspace(double a, double b, int n) {
   return v;
 }
 
-// Karras et al. 2022, eq. 5: σ_i = (σ_max^(1/ρ) + i/(N-1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ.
 std::vector<double> karras_timesteps(const NoiseSchedule& schedule, int n, double rho) {
-  const double sigma_min = schedule.sigma(0);
-  const double sigma_max = schedule.sigma(schedule.num_train_timesteps() - 1);
-  const double min_inv = std::pow(sigma_min, 1.0 / rho);
-  const double max_inv = std::pow(sigma_max, 1.0 / rho);
   std::vector<double> ts;
-  for (double ramp : linspace(0.0, 1.0, n)) {
-    ts.push_back(schedule.timestep_of_sigma(std::pow(max_inv + ramp * (min_inv - max_inv), rho)));
+  for (double sigma : karras_sigmas(schedule, n, rho)) {
+    ts.push_back(schedule.timestep_of_sigma(sigma));
   }
   return ts;
 }
 
 }  // namespace
+
+// Karras et al. 2022, eq. 5: σ_i = (σ_max^(1/ρ) + i/(N-1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ.
+std::vector<double> karras_sigmas(const NoiseSchedule& schedule, int n, double rho) {
+  const double sigma_min = schedule.sigma(0);
+  const double sigma_max = schedule.sigma(schedule.num_train_timesteps() - 1);
+  const double min_inv = std::pow(sigma_min, 1.0 / rho);
+  const double max_inv = std::pow(sigma_max, 1.0 / rho);
+  std::vector<double> sigmas;
+  for (double ramp : linspace(0.0, 1.0, n)) {
+    sigmas.push_back(std::pow(max_inv + ramp * (min_inv - max_inv), rho));
+  }
+  return sigmas;
+}
 
 Spacing parse_spacing(const std::string& name) {
   if (name == "leading") {

@@ -36,6 +36,9 @@ double shift_time(double u, double shift);
 // Checks steps, shift, ρ and offset, throwing an Error that names the parameter and its range.
 void validate_selection(const StepSelection& selection, int steps, int num_train_timesteps);
 
+// The N σ of Karras et al. 2022's spacing, from σ(T-1) down to σ(0).
+std::vector<double> karras_sigmas(const NoiseSchedule& schedule, int n, double rho);
+
 // Descending fractional timesteps for `steps` model calls, following diffusers' spacing rules.
 // `extra_point` reproduces DPMSolverMultistep, which spaces N+1 points and drops the last.
 std::vector<double> select_timesteps(const NoiseSchedule& schedule, const StepSelection& selection,

@@ -8,19 +8,27 @@ namespace emergence {
 
 DdimSampler::DdimSampler(const NoiseSchedule& schedule, const SamplerSettings& settings)
     : schedule_(schedule), settings_(settings), steps_(discrete_timesteps(schedule, settings)) {
-  for (int t : steps_) {
-    timesteps_.push_back(t);
-    state_sigmas_.push_back(schedule_.sigma(t));
+  const StepSelection& sel = settings.selection;
+  const bool uniform = sel.shift == 1.0 && sel.spacing != Spacing::Karras;
+  const int stride = schedule.num_train_timesteps() / settings.steps;
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    timesteps_.push_back(steps_[i]);
+    const int next_listed = i + 1 < steps_.size() ? steps_[i + 1] : -1;
+    prev_steps_.push_back(uniform && !settings.ddim_next_listed ? steps_[i] - stride : next_listed);
+  }
+  state_sigmas_.push_back(schedule_.sigma(steps_[0]));
+  for (int prev : prev_steps_) {
+    state_sigmas_.push_back(prev >= 0 ? schedule_.sigma(prev) : 0.0);
   }
   const float a_final = alpha_cumprod_after(num_calls() - 1);
-  state_sigmas_.push_back(std::sqrt((1.0 - a_final) / a_final));
+  state_sigmas_.back() = std::sqrt((1.0 - a_final) / a_final);
 }
 
-// ᾱ of the step after call i. diffusers takes t − T/N, which is the next listed step for every
-// uniform spacing; the listed step keeps shifted and Karras schedules consistent.
+// ᾱ of the latent after call i: diffusers' DDIMScheduler.step() takes prev_t = t − T/N, and
+// ᾱ_prev = 1 (set_alpha_to_one) or ᾱ_0 once prev_t < 0.
 float DdimSampler::alpha_cumprod_after(int i) const {
-  if (i + 1 < num_calls()) {
-    return schedule_.alpha_cumprod(steps_[i + 1]);
+  if (prev_steps_[i] >= 0) {
+    return schedule_.alpha_cumprod(prev_steps_[i]);
   }
   return settings_.set_alpha_to_one ? 1.0f : schedule_.alpha_cumprod(0);
 }

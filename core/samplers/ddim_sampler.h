@@ -18,7 +18,8 @@ class DdimSampler : public Sampler {
 
   NoiseSchedule schedule_;
   SamplerSettings settings_;
-  std::vector<int> steps_;
+  std::vector<int> steps_;       // timestep of call i
+  std::vector<int> prev_steps_;  // timestep of the latent after call i; −1 after the last
 };
 
 }  // namespace emergence

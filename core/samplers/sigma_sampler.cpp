@@ -36,22 +36,48 @@ bool strictly_descending(const std::vector<double>& ts) {
 SigmaSampler::SigmaSampler(const NoiseSchedule& schedule, const SamplerSettings& settings,
                            bool round_timesteps)
     : schedule_(schedule), settings_(settings) {
-  timesteps_ = sigma_grid_timesteps(schedule, settings, settings.steps, round_timesteps);
-  if (!strictly_descending(timesteps_)) {
-    int most = settings.steps - 1;
-    while (most > 1 &&
-           !strictly_descending(sigma_grid_timesteps(schedule, settings, most, round_timesteps))) {
-      --most;
-    }
-    throw Error("steps must be in [1, " + std::to_string(most) + "] for " + settings.name +
-                " with " + to_string(settings.selection.spacing) + " spacing (got " +
-                std::to_string(settings.steps) + ": the spacing repeats timesteps)");
-  }
-  for (double t : timesteps_) {
-    sigmas_.push_back(static_cast<float>(schedule.sigma_at(t)));
+  const StepSelection& selection = settings.selection;
+  if (selection.spacing == Spacing::Karras && selection.shift == 1.0) {
+    set_karras_grid(round_timesteps);
+  } else {
+    set_timestep_grid(round_timesteps);
   }
   sigmas_.push_back(0.0f);
   state_sigmas_.assign(sigmas_.begin(), sigmas_.end());
+}
+
+// diffusers steps on the Karras σ themselves and hands the model the timestep of each σ:
+// fractional for Euler and Heun; for DPM-Solver rounded, except on the cosine schedule, where it
+// is truncated by the cast to int64 (so timesteps may repeat while σ still falls).
+void SigmaSampler::set_karras_grid(bool integer_timesteps) {
+  const bool cosine = schedule_.config().beta_schedule == BetaSchedule::SquaredCosCapV2;
+  for (double sigma : karras_sigmas(schedule_, settings_.steps, settings_.selection.karras_rho)) {
+    const double t = schedule_.timestep_of_sigma(sigma);
+    if (integer_timesteps) {
+      timesteps_.push_back(cosine ? std::trunc(t) : std::nearbyint(t));
+    } else {
+      timesteps_.push_back(static_cast<float>(t));
+    }
+    sigmas_.push_back(static_cast<float>(sigma));
+  }
+}
+
+// σ_i = σ(t_i), interpolated from the training schedule at the spacing's timesteps.
+void SigmaSampler::set_timestep_grid(bool round_timesteps) {
+  timesteps_ = sigma_grid_timesteps(schedule_, settings_, settings_.steps, round_timesteps);
+  if (!strictly_descending(timesteps_)) {
+    int most = settings_.steps - 1;
+    while (most > 1 && !strictly_descending(
+                           sigma_grid_timesteps(schedule_, settings_, most, round_timesteps))) {
+      --most;
+    }
+    throw Error("steps must be in [1, " + std::to_string(most) + "] for " + settings_.name +
+                " with " + to_string(settings_.selection.spacing) + " spacing (got " +
+                std::to_string(settings_.steps) + ": the spacing repeats timesteps)");
+  }
+  for (double t : timesteps_) {
+    sigmas_.push_back(static_cast<float>(schedule_.sigma_at(t)));
+  }
 }
 
 double SigmaSampler::init_noise_sigma() const {

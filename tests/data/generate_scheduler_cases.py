@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""Records diffusers scheduler runs as parity fixtures (tests/data/schedulers/<case>/).
+
+Run with Debian's python3-torch on a plain checkout of diffusers at tag v0.35.2:
+
+    git --git-dir=DIFFUSERS_GIT archive v0.35.2 | tar -x -C /tmp/diffusers-v0.35.2
+    /usr/bin/python3 tests/data/generate_scheduler_cases.py /tmp/diffusers-v0.35.2/src \
+        ../shared/reference/kit tests/data/schedulers [CASE ...]
+
+Each case is the loop of the diffusers pipelines with the fake model of tests/data/README.md,
+written in the layout of the cases copied from shared/reference, and replayed from the written
+files before it is trusted. Nothing of diffusers is changed or re-implemented here.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+DIFFUSERS_SRC, KIT, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
+ONLY = set(sys.argv[4:])
+sys.path.insert(0, KIT)
+import offline_diffusers as od  # noqa: E402
+
+diffusers = od.import_diffusers(DIFFUSERS_SRC)
+torch.set_num_threads(1)
+
+SD = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
+LINEAR = dict(num_train_timesteps=1000, beta_start=0.0001, beta_end=0.02, beta_schedule="linear")
+COSINE = dict(num_train_timesteps=1000, beta_schedule="squaredcos_cap_v2")
+
+# name: (class, constructor kwargs, steps, step kwargs, seed)
+CASES = {
+    # The most common artist default, "DPM++ 2M Karras", on Stable Diffusion's schedule.
+    "dpmsolver_pp2m_karras_scaled_linear_15": (
+        "DPMSolverMultistepScheduler",
+        dict(SD, solver_order=2, algorithm_type="dpmsolver++", use_karras_sigmas=True), 15, {}, 2001),
+    # Cosine: diffusers keeps the fractional Karras timesteps, then casts them to int64 (truncates);
+    # fewer than 15 steps also takes the lower-order final steps.
+    "dpmsolver_pp2m_karras_cosine_vpred_12": (
+        "DPMSolverMultistepScheduler",
+        dict(COSINE, solver_order=2, algorithm_type="dpmsolver++", use_karras_sigmas=True,
+             prediction_type="v_prediction"), 12, {}, 2002),
+    "euler_karras_scaled_linear_20": (
+        "EulerDiscreteScheduler", dict(SD, use_karras_sigmas=True), 20, {}, 2003),
+    "heun_karras_scaled_linear_8": (
+        "HeunDiscreteScheduler", dict(SD, use_karras_sigmas=True), 8, {}, 2004),
+    # DDIM's previous timestep is t - T // N, which is not the next listed one for trailing and
+    # linspace spacing when N does not divide T.
+    "ddim_trailing_scaled_linear_30": (
+        "DDIMScheduler",
+        dict(SD, timestep_spacing="trailing", clip_sample=False, set_alpha_to_one=False, steps_offset=1),
+        30, dict(eta=0.0), 2005),
+    "ddim_trailing_cosine_vpred_clip_30": (
+        "DDIMScheduler",
+        dict(COSINE, timestep_spacing="trailing", prediction_type="v_prediction", clip_sample=True),
+        30, dict(eta=0.0, use_clipped_model_output=True), 2006),
+    "ddim_linspace_linear_30": (
+        "DDIMScheduler", dict(LINEAR, timestep_spacing="linspace", clip_sample=False), 30,
+        dict(eta=0.0), 2007),
+}
+
+FAKE_MODEL = ("model_output = 0.5 * tanh(sample_input) + 0.001 * t, in float32 with "
+              "c = float32(0.001 * double(t)) (see tests/data/README.md)")
+
+
+def fake_model(x_in, t):
+    c = torch.tensor(np.float32(0.001 * float(t)))
+    return 0.5 * torch.tanh(x_in) + c
+
+
+def json_safe(value):
+    if isinstance(value, float) and not np.isfinite(value):
+        return "inf" if value > 0 else ("-inf" if value < 0 else "nan")
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    return value
+
+
+def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None):
+    scheduler = getattr(diffusers, cls_name)(**kwargs)
+    scheduler.set_timesteps(steps)
+    if x_init is None:
+        x_init = torch.randn([1, 3, 8, 8], generator=torch.Generator("cpu").manual_seed(seed),
+                             dtype=torch.float32)
+    x = x_init * scheduler.init_noise_sigma
+    trajectory, inputs, model_ts, outputs = [x], [], [], []
+    for t in scheduler.timesteps:
+        x_in = scheduler.scale_model_input(x, t)
+        out = fake_model(x_in, float(t))
+        x = scheduler.step(out, t, x, **step_kwargs).prev_sample
+        inputs.append(x_in)
+        model_ts.append(float(t))
+        outputs.append(out)
+        trajectory.append(x)
+    return scheduler, x_init, trajectory, inputs, model_ts, outputs
+
+
+def save(folder, name, array):
+    np.save(os.path.join(folder, name), np.ascontiguousarray(array))
+
+
+def write_case(name):
+    cls_name, kwargs, steps, step_kwargs, seed = CASES[name]
+    scheduler, x_init, traj, inputs, model_ts, outputs = run(cls_name, kwargs, steps, step_kwargs, seed)
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    scheduler.save_config(folder)
+    arrays = {
+        "x_init.npy": x_init.numpy(),
+        "timesteps.npy": scheduler.timesteps.numpy().astype(np.float32),
+        "alphas_cumprod.npy": scheduler.alphas_cumprod.numpy().astype(np.float32),
+        "trajectory.npy": torch.stack(traj).numpy(),
+        "model_inputs.npy": torch.stack(inputs).numpy(),
+        "model_timesteps.npy": np.array(model_ts, dtype=np.float32),
+        "model_outputs.npy": torch.stack(outputs).numpy(),
+    }
+    if hasattr(scheduler, "sigmas"):
+        arrays["sigmas.npy"] = scheduler.sigmas.numpy().astype(np.float32)
+    for file, array in arrays.items():
+        save(folder, file, array)
+    case = {
+        "case": name,
+        "scheduler_class": cls_name,
+        "config_passed": json_safe(kwargs),
+        "config_full": json_safe(dict(scheduler.config)),
+        "num_inference_steps": steps,
+        "len_timesteps_after_set_timesteps": len(scheduler.timesteps),
+        "step_kwargs": step_kwargs,
+        "generator_passed_to_step": False,
+        "seed": seed,
+        "x_init": "torch.randn([1,3,8,8], generator=torch.Generator('cpu').manual_seed(seed)); float32",
+        "init_noise_sigma": float(scheduler.init_noise_sigma),
+        "fake_model": FAKE_MODEL,
+        "loop": f"scheduler = {cls_name}(**config_passed); scheduler.set_timesteps(num_inference_steps); "
+                "x = x_init * init_noise_sigma; for t in scheduler.timesteps: "
+                "x_in = scheduler.scale_model_input(x, t); out = fake_model(x_in, float(t)); "
+                "x = scheduler.step(out, t, x, **step_kwargs).prev_sample",
+        "model_calls": len(outputs),
+        "timesteps_native_dtype": str(scheduler.timesteps.dtype).replace("torch.", ""),
+        "peer": f"diffusers {diffusers.__version__}, torch {torch.__version__}, one thread",
+        "files": sorted(["case.json", "scheduler_config.json"] + list(arrays)),
+    }
+    with open(os.path.join(folder, "case.json"), "w") as f:
+        json.dump(case, f, indent=2)
+        f.write("\n")
+    check_replay(folder, cls_name, step_kwargs, steps)
+    print(f"{name}: {len(outputs)} model calls, timesteps {scheduler.timesteps.tolist()}")
+
+
+def check_replay(folder, cls_name, step_kwargs, steps):
+    """Rebuilds the scheduler from the written config and reruns it from the written x_init."""
+    config = json.load(open(os.path.join(folder, "scheduler_config.json")))
+    scheduler_cls = getattr(diffusers, cls_name)
+    kwargs = {k: v for k, v in config.items() if not k.startswith("_")}
+    x_init = torch.from_numpy(np.load(os.path.join(folder, "x_init.npy")))
+    scheduler = scheduler_cls(**kwargs)
+    scheduler.set_timesteps(steps)
+    _, _, traj, _, _, _ = run(cls_name, kwargs, steps, step_kwargs, None, x_init)
+    recorded = np.load(os.path.join(folder, "trajectory.npy"))
+    if not np.array_equal(torch.stack(traj).numpy(), recorded):
+        raise SystemExit(f"{folder}: replay from the written files differs")
+
+
+for case_name in CASES:
+    if not ONLY or case_name in ONLY:
+        write_case(case_name)
