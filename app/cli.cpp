@@ -8,6 +8,7 @@
 #include "app/bench_gui_command.h"
 #include "app/bench_menu.h"
 #include "app/bench_spectrum_command.h"
+#include "app/compare_command.h"
 #include "app/dataset_command.h"
 #include "app/evaluate_command.h"
 #include "app/generate_command.h"
@@ -29,6 +30,7 @@ constexpr const char* kUsage =
     "  evaluate       precision/recall, memorization, spectra of a model's samples\n"
     "  nearest        the training images nearest to an image (nearest --help)\n"
     "  sample-grid    a classes × seeds grid of samples as one PNG\n"
+    "  compare        what more steps buy: samplers × step counts against a long run\n"
     "  bench gui      time the window: event-loop stall while sampling, scrub switch\n"
     "  bench spectrum cost of the spectrum panel's analysis per step vs a UNet step\n"
     "  bench unet     time UNet denoising steps (bench unet --help)\n"
@@ -64,6 +66,9 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "nearest") {
       return run_nearest_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "compare") {
+      return run_compare_command(arguments_from(argc, argv, 2));
     }
     if (command == "sample-grid") {
       return run_sample_grid_command(arguments_from(argc, argv, 2));
