@@ -20,40 +20,6 @@
 namespace emergence::app {
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (!item.empty()) {
-      items.push_back(item);
-    }
-  }
-  return items;
-}
-
-std::vector<int> step_list(const std::string& text) {
-  std::vector<int> steps;
-  for (const std::string& item : split_list(text)) {
-    size_t used = 0;
-    int value = 0;
-    try {
-      value = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || value < 1) {
-      throw Error("--steps takes a comma-separated list of step counts, e.g. 5,10,20 (got '" +
-                  item + "')");
-    }
-    steps.push_back(value);
-  }
-  if (steps.empty()) {
-    throw Error("--steps needs at least one step count");
-  }
-  return steps;
-}
-
 void write_text(const std::string& path, const std::string& text) {
   const std::filesystem::path p(path);
   const std::string folder = p.has_parent_path() ? p.parent_path().string() : ".";
@@ -109,8 +75,8 @@ int run_compare_command(const std::vector<std::string>& args) {
   const ModelInfo& info = model->info();
 
   ComparisonPlan plan;
-  plan.steps = step_list(options.text("--steps", "5,10,20,50,100"));
-  plan.samplers = split_list(options.text("--sampler", "ddim,euler,heun,dpmpp_2m"));
+  plan.steps = parse_step_list(options.text("--steps", "5,10,20,50,100"));
+  plan.samplers = parse_name_list(options.text("--sampler", "ddim,euler,heun,dpmpp_2m"));
   if (plan.samplers.empty()) {
     throw Error("--sampler needs at least one sampler");
   }

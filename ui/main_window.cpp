@@ -17,6 +17,7 @@
 #include <algorithm>
 
 #include "canvas_view.h"
+#include "compare_dialog.h"
 #include "controls_panel.h"
 #include "core/diffusion_model.h"
 #include "core/generation_params.h"
@@ -291,6 +292,15 @@ void MainWindow::openExportDialog() {
     return;
   }
   auto* dialog = new ExportDialog(store_->trajectory(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
+}
+
+void MainWindow::openCompareDialog() {
+  if (!hasModel()) {
+    return;
+  }
+  auto* dialog = new CompareDialog(model_folder_, controls_->params(), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
 }

@@ -60,6 +60,7 @@ class MainWindow : public QMainWindow {
   void openModelDialog();
   // Ctrl+E: exports the run's frames so far (the dialog keeps its own copy of them).
   void openExportDialog();
+  void openCompareDialog();
   // Ctrl+S: saves the frame on the canvas, in the view shown, as a PNG the user names.
   void saveCurrentFrame();
 

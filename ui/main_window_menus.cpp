@@ -39,6 +39,10 @@ void MainWindow::buildMenus() {
       {QKeySequence(Qt::CTRL | Qt::Key_G), QKeySequence(Qt::CTRL | Qt::Key_Return)});
   QAction* stop = run->addAction(tr("&Stop"), this, &MainWindow::stop);
   stop->setShortcut(QKeySequence(Qt::Key_Escape));
+  QAction* compare =
+      run->addAction(tr("&Compare Samplers and Steps…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
+                     &MainWindow::openCompareDialog);
+  compare->setToolTip(tr("What more steps buy: one seed, several samplers and step counts"));
   QAction* auto_run = run->addAction(tr("&Regenerate on Change"));
   auto_run->setCheckable(true);
   connect(auto_run, &QAction::toggled, controls_, &ControlsPanel::setAutoRegenerate);

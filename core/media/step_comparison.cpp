@@ -1,7 +1,9 @@
 #include "step_comparison.h"
 
 #include <chrono>
+#include <sstream>
 
+#include "core/error.h"
 #include "core/generation.h"
 #include "core/noise_schedule.h"
 #include "core/sampler.h"
@@ -37,6 +39,42 @@ ComparisonCell run_cell(DiffusionModel& model, const GenerationParams& params,
 }
 
 }  // namespace
+
+std::vector<std::string> parse_name_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) {
+      items.push_back(item);
+    }
+  }
+  return items;
+}
+
+std::vector<int> parse_step_list(const std::string& text) {
+  std::vector<int> steps;
+  for (const std::string& item : parse_name_list(text)) {
+    size_t used = 0;
+    int value = 0;
+    try {
+      value = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || value < 1) {
+      throw Error("steps are a comma-separated list of step counts, e.g. 5,10,20 (got '" + item +
+                  "')");
+    }
+    steps.push_back(value);
+  }
+  if (steps.empty()) {
+    throw Error("steps need at least one step count, e.g. 5,10,20");
+  }
+  return steps;
+}
 
 void validate_comparison(const ModelInfo& model, const ComparisonPlan& plan) {
   validate_generation(model, params_for(plan, plan.reference_sampler, plan.reference_steps));

@@ -38,6 +38,11 @@ struct ComparisonResult {
   bool cancelled = false;
 };
 
+// "5,10,20" as step counts; an Error names the first item that is not a count ≥ 1.
+std::vector<int> parse_step_list(const std::string& text);
+// "ddim,euler" as names, empty items dropped.
+std::vector<std::string> parse_name_list(const std::string& text);
+
 // Every run of the plan checked as `generate` would check it, before anything runs.
 void validate_comparison(const ModelInfo& model, const ComparisonPlan& plan);
 
