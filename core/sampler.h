@@ -30,7 +30,8 @@ struct SamplerSettings {
   // t − T/N (integer division), which under linspace or trailing spacing falls between listed steps
   // when N does not divide T: the next call then sees a latent noisier or cleaner than its timestep
   // says (400 trailing steps on the built-in model: 17 levels from the 100-step image, not 0.6).
-  // Shifted and Karras spacings always use the next listed timestep (diffusers has neither).
+  // Shifted spacings and all but leading, linspace and trailing always use the next listed
+  // timestep (diffusers has none of them for DDIM).
   bool ddim_next_listed = true;
   // Heun: diffusers' trapezoid at every step, which extrapolates past the second estimate when
   // σ_i > 3·σ_{i+1}. Off, such a step's correction stops at the second estimate.

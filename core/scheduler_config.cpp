@@ -1,6 +1,7 @@
 #include "scheduler_config.h"
 
 #include <climits>
+#include <utility>
 
 #include "error.h"
 #include "json_file.h"
@@ -90,8 +91,21 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
       parse_prediction_type(value_or<std::string>(j, "prediction_type", "epsilon"));
   c.sampler.selection.spacing = parse_spacing(
       value_or<std::string>(j, "timestep_spacing", alpha_indexed ? "leading" : "linspace"));
-  if (value_or<bool>(j, "use_karras_sigmas", false)) {
-    c.sampler.selection.spacing = Spacing::Karras;
+  // diffusers allows at most one of these and then ignores timestep_spacing's σ.
+  const std::pair<const char*, Spacing> sigma_keys[] = {
+      {"use_karras_sigmas", Spacing::Karras},
+      {"use_exponential_sigmas", Spacing::Exponential},
+      {"use_beta_sigmas", Spacing::Beta}};
+  std::string chosen;
+  for (const auto& [key, spacing] : sigma_keys) {
+    if (value_or<bool>(j, key, false)) {
+      if (!chosen.empty()) {
+        throw Error(std::string("scheduler config sets both ") + chosen + " and " + key +
+                    "; diffusers allows only one");
+      }
+      chosen = key;
+      c.sampler.selection.spacing = spacing;
+    }
   }
   c.sampler.selection.steps_offset = int_or(j, "steps_offset", 0, 0);
   // DDPM and DDIM clip x̂0 unless told otherwise; the σ samplers do not.

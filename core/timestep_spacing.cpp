@@ -1,6 +1,7 @@
 #include "timestep_spacing.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -8,6 +9,66 @@
 
 namespace emergence {
 namespace {
+
+struct ScheduleRow {
+  Spacing spacing;
+  const char* name;  // ours: sidecars, --schedule and the GUI use it
+  bool sigmas;       // defines_sigmas()
+};
+
+// In the GUI's order: diffusers' spacings, then the σ schedules, then ComfyUI's index ones.
+constexpr ScheduleRow kSchedules[] = {
+    {Spacing::Leading, "leading", false},           // diffusers timestep_spacing
+    {Spacing::Linspace, "linspace", false},         // diffusers timestep_spacing
+    {Spacing::Trailing, "trailing", false},         // diffusers timestep_spacing
+    {Spacing::Karras, "karras", true},              // diffusers use_karras_sigmas
+    {Spacing::Exponential, "exponential", true},    // diffusers use_exponential_sigmas
+    {Spacing::Beta, "beta", true},                  // diffusers use_beta_sigmas
+    {Spacing::KlOptimal, "kl_optimal", true},       // ComfyUI, A1111
+    {Spacing::AlignYourSteps, "ays", true},         // diffusers AysSchedules, A1111, ComfyUI
+    {Spacing::Normal, "normal", true},              // ComfyUI, A1111
+    {Spacing::SgmUniform, "sgm_uniform", true},     // ComfyUI, A1111
+    {Spacing::Simple, "simple", false},             // ComfyUI, A1111
+    {Spacing::DdimUniform, "ddim_uniform", false},  // ComfyUI, A1111
+};
+
+struct Spelling {
+  const char* spelling;
+  Spacing spacing;
+};
+
+// Other apps' names for the same schedules. Names match in any letter case, so A1111's labels
+// that are ours capitalised ("Karras", "Exponential", "Beta", "Simple", "Normal") and ComfyUI's
+// names that are ours (karras, exponential, beta, simple, normal, sgm_uniform, ddim_uniform,
+// kl_optimal) need no row. ComfyUI's beta spaces the timesteps by the Beta quantiles, rounded to
+// training steps and without repeats; ours is diffusers' and A1111's, which spaces σ by them.
+constexpr Spelling kSpellings[] = {
+    {"SGM Uniform", Spacing::SgmUniform},           // A1111 label
+    {"SGMUniform", Spacing::SgmUniform},            // A1111 alias
+    {"KL Optimal", Spacing::KlOptimal},             // A1111 label
+    {"Align Your Steps", Spacing::AlignYourSteps},  // A1111 label
+    {"align_your_steps", Spacing::AlignYourSteps},  // A1111 name, ComfyUI's AYS node, Krita
+    {"DDIM", Spacing::DdimUniform},                 // A1111 label and name (ComfyUI's formula)
+    {"Uniform", Spacing::Normal},                   // A1111: the model's own get_sigmas(n)
+};
+
+bool same_name(const std::string& a, const char* b) {
+  const std::string other(b);
+  return a.size() == other.size() &&
+         std::equal(a.begin(), a.end(), other.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+const ScheduleRow& row_of(Spacing spacing) {
+  for (const ScheduleRow& row : kSchedules) {
+    if (row.spacing == spacing) {
+      return row;
+    }
+  }
+  return kSchedules[0];
+}
 
 std::vector<double> linspace(double a, double b, int n) {
   std::vector<double> v(n);
@@ -24,61 +85,117 @@ std::vector<double> linspace(double a, double b, int n) {
   return v;
 }
 
-std::vector<double> karras_timesteps(const NoiseSchedule& schedule, int n, double rho) {
+// ComfyUI samplers.py ddim_scheduler: t = 1, 1 + T//N, 1 + 2·(T//N), … below T, descending.
+// That is N steps only where T mod N ≤ 1; elsewhere it is more, so the run would not be N steps.
+std::vector<double> ddim_uniform_timesteps(int T, int steps) {
+  const int stride = std::max(T / steps, 1);
   std::vector<double> ts;
-  for (double sigma : karras_sigmas(schedule, n, rho)) {
-    ts.push_back(schedule.timestep_of_sigma(sigma));
+  for (int t = 1; t < T; t += stride) {
+    ts.insert(ts.begin(), t);
   }
-  return ts;
+  if (static_cast<int>(ts.size()) == steps) {
+    return ts;
+  }
+  const auto fits = [T](int n) { return T % n <= 1; };
+  std::vector<int> nearest;
+  for (int n = steps - 1; n >= 1; --n) {
+    if (fits(n)) {
+      nearest.push_back(n);
+      break;
+    }
+  }
+  for (int n = steps + 1; n <= T; ++n) {
+    if (fits(n)) {
+      nearest.push_back(n);
+      break;
+    }
+  }
+  std::ostringstream m;
+  m << "ddim_uniform steps from t = 1 in strides of " << T << " // " << steps << " = " << stride
+    << ", which makes " << ts.size() << " steps, not " << steps << ": it makes N steps only where "
+    << T << " mod N is 0 or 1 (here " << nearest.front();
+  if (nearest.size() > 1) {
+    m << " or " << nearest.back();
+  }
+  m << " steps); leading spacing takes any step count";
+  throw Error(m.str());
 }
 
 }  // namespace
 
-// Karras et al. 2022, eq. 5: σ_i = (σ_max^(1/ρ) + i/(N-1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ.
-std::vector<double> karras_sigmas(const NoiseSchedule& schedule, int n, double rho) {
-  const double sigma_min = schedule.sigma(0);
-  const double sigma_max = schedule.sigma(schedule.num_train_timesteps() - 1);
-  const double min_inv = std::pow(sigma_min, 1.0 / rho);
-  const double max_inv = std::pow(sigma_max, 1.0 / rho);
-  std::vector<double> sigmas;
-  for (double ramp : linspace(0.0, 1.0, n)) {
-    sigmas.push_back(std::pow(max_inv + ramp * (min_inv - max_inv), rho));
+std::optional<Spacing> find_spacing(const std::string& name) {
+  for (const ScheduleRow& row : kSchedules) {
+    if (same_name(name, row.name)) {
+      return row.spacing;
+    }
   }
-  return sigmas;
+  for (const Spelling& s : kSpellings) {
+    if (same_name(name, s.spelling)) {
+      return s.spacing;
+    }
+  }
+  return std::nullopt;
 }
 
 Spacing parse_spacing(const std::string& name) {
-  if (name == "leading") {
-    return Spacing::Leading;
+  if (const std::optional<Spacing> spacing = find_spacing(name)) {
+    return *spacing;
   }
-  if (name == "linspace") {
-    return Spacing::Linspace;
+  std::string known;
+  for (const ScheduleRow& row : kSchedules) {
+    known += (known.empty() ? "" : ", ") + std::string(row.name);
   }
-  if (name == "trailing") {
-    return Spacing::Trailing;
-  }
-  if (name == "karras") {
-    return Spacing::Karras;
-  }
-  throw Error("unknown timestep spacing '" + name +
-              "' (expected leading, linspace, trailing or karras)");
+  throw Error("unknown schedule '" + name + "' (known: " + known +
+              "; A1111's and ComfyUI's names for them are accepted too)");
 }
 
-std::string to_string(Spacing spacing) {
-  switch (spacing) {
-    case Spacing::Leading:
-      return "leading";
-    case Spacing::Linspace:
-      return "linspace";
-    case Spacing::Trailing:
-      return "trailing";
+std::string to_string(Spacing spacing) { return row_of(spacing).name; }
+
+std::vector<std::string> spacing_names() {
+  std::vector<std::string> names;
+  for (const ScheduleRow& row : kSchedules) {
+    names.push_back(row.name);
+  }
+  return names;
+}
+
+std::vector<std::pair<std::string, std::string>> spacing_spellings() {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const Spelling& s : kSpellings) {
+    rows.emplace_back(s.spelling, to_string(s.spacing));
+  }
+  return rows;
+}
+
+bool is_diffusers_spacing(Spacing spacing) {
+  return spacing == Spacing::Leading || spacing == Spacing::Linspace ||
+         spacing == Spacing::Trailing;
+}
+
+bool defines_sigmas(Spacing spacing) { return row_of(spacing).sigmas; }
+
+std::vector<double> schedule_sigmas(const NoiseSchedule& schedule, const StepSelection& sel,
+                                    int steps) {
+  validate_selection(sel, steps, schedule.num_train_timesteps());
+  switch (sel.spacing) {
     case Spacing::Karras:
-      return "karras";
+      return karras_sigmas(schedule, steps, sel.karras_rho);
+    case Spacing::Exponential:
+      return exponential_sigmas(schedule, steps);
+    case Spacing::Beta:
+      return beta_sigmas(schedule, steps, kBetaScheduleAlpha, kBetaScheduleBeta);
+    case Spacing::KlOptimal:
+      return kl_optimal_sigmas(schedule, steps);
+    case Spacing::AlignYourSteps:
+      return align_your_steps_sigmas(steps);
+    case Spacing::Normal:
+      return time_uniform_sigmas(schedule, steps, true);
+    case Spacing::SgmUniform:
+      return time_uniform_sigmas(schedule, steps, false);
+    default:
+      throw Error(to_string(sel.spacing) + " spacing is a list of timesteps, not of σ");
   }
-  return "leading";
 }
-
-std::vector<std::string> spacing_names() { return {"leading", "linspace", "trailing", "karras"}; }
 
 double shift_time(double u, double shift) {
   if (shift == 1.0) {
@@ -137,8 +254,20 @@ std::vector<double> select_timesteps(const NoiseSchedule& schedule, const StepSe
       }
       break;
     }
-    case Spacing::Karras:
-      ts = karras_timesteps(schedule, n, sel.karras_rho);
+    case Spacing::Simple: {  // ComfyUI simple_scheduler: sigmas[-(1 + int(x·T/N))]
+      const double ratio = static_cast<double>(T) / n;
+      for (int x = 0; x < n; ++x) {
+        ts.push_back(T - 1.0 - std::floor(x * ratio));
+      }
+      break;
+    }
+    case Spacing::DdimUniform:
+      ts = ddim_uniform_timesteps(T, n);
+      break;
+    default:  // the timesteps of the schedule's own σ (diffusers _sigma_to_t)
+      for (double sigma : schedule_sigmas(schedule, sel, n)) {
+        ts.push_back(schedule.timestep_of_sigma(sigma));
+      }
       break;
   }
   if (extra) {

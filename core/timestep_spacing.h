@@ -1,19 +1,49 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "noise_schedule.h"
+#include "sigma_schedules.h"
 
 namespace emergence {
 
-// How the sampling steps are picked from the training steps (diffusers' `timestep_spacing`),
-// or Karras et al. 2022's σ spacing.
-enum class Spacing { Leading, Linspace, Trailing, Karras };
+// How the sampling steps are picked from the training steps: diffusers' `timestep_spacing`
+// (leading, linspace, trailing), ComfyUI's index schedules (simple, ddim_uniform), or a spacing
+// of the noise level σ itself (the rest; see defines_sigmas()).
+enum class Spacing {
+  Leading,
+  Linspace,
+  Trailing,
+  Karras,
+  Exponential,
+  Beta,
+  Simple,
+  SgmUniform,
+  Normal,
+  DdimUniform,
+  AlignYourSteps,
+  KlOptimal,
+};
 
+// Our name, or A1111's ("SGM Uniform", "Align Your Steps", "DDIM") or ComfyUI's
+// ("ddim_uniform", "align_your_steps") spelling of one, in any letter case. An unknown name is an
+// Error that lists the known ones.
 Spacing parse_spacing(const std::string& name);
+// The same without the error: nullopt for a name that is no schedule's.
+std::optional<Spacing> find_spacing(const std::string& name);
 std::string to_string(Spacing spacing);
+// Our names, in the order the GUI offers them.
 std::vector<std::string> spacing_names();
+// Every row of the table of other apps' schedule names: (spelling, our name).
+std::vector<std::pair<std::string, std::string>> spacing_spellings();
+// One of diffusers' own `timestep_spacing` values (leading, linspace, trailing).
+bool is_diffusers_spacing(Spacing spacing);
+// True where the schedule is a list of σ (Karras, exponential, beta, …): unshifted, the samplers
+// that step on σ step on exactly these, and the timesteps are those of the σ.
+bool defines_sigmas(Spacing spacing);
 
 struct StepSelection {
   Spacing spacing = Spacing::Leading;
@@ -30,14 +60,19 @@ struct StepSelection {
 constexpr double kMinShift = 0.05;
 constexpr double kMaxShift = 20.0;
 
+// α and β of the beta schedule's Beta distribution (diffusers use_beta_sigmas; A1111's default).
+constexpr double kBetaScheduleAlpha = 0.6;
+constexpr double kBetaScheduleBeta = 0.6;
+
 // The shift of StepSelection::shift applied to one normalised time u ∈ [0,1].
 double shift_time(double u, double shift);
 
 // Checks steps, shift, ρ and offset, throwing an Error that names the parameter and its range.
 void validate_selection(const StepSelection& selection, int steps, int num_train_timesteps);
 
-// The N σ of Karras et al. 2022's spacing, from σ(T-1) down to σ(0).
-std::vector<double> karras_sigmas(const NoiseSchedule& schedule, int n, double rho);
+// The `steps` descending σ of a schedule for which defines_sigmas() holds, without the final 0.
+std::vector<double> schedule_sigmas(const NoiseSchedule& schedule, const StepSelection& selection,
+                                    int steps);
 
 // Descending fractional timesteps for `steps` model calls, following diffusers' spacing rules.
 // `extra_point` reproduces DPMSolverMultistep, which spaces N+1 points and drops the last.

@@ -34,6 +34,10 @@ ReferenceCase load_case(const std::string& name) {
   c.name = name;
   c.config = scheduler_config_from_json(json["config_full"]);
   c.config.sampler.steps = json["num_inference_steps"].get<int>();
+  // A schedule handed to set_timesteps() rather than made from the config (Align Your Steps).
+  if (json.contains("schedule")) {
+    c.config.sampler.selection.spacing = parse_spacing(json["schedule"].get<std::string>());
+  }
   if (json["step_kwargs"].contains("eta")) {
     c.config.sampler.eta = json["step_kwargs"]["eta"].get<double>();
   }
@@ -266,7 +270,11 @@ INSTANTIATE_TEST_SUITE_P(
                       "dpmsolver_pp2m_karras_scaled_linear_15",
                       "dpmsolver_pp2m_karras_cosine_vpred_12", "euler_karras_scaled_linear_20",
                       "heun_karras_scaled_linear_8", "ddim_trailing_scaled_linear_30",
-                      "ddim_trailing_cosine_vpred_clip_30", "ddim_linspace_linear_30"));
+                      "ddim_trailing_cosine_vpred_clip_30", "ddim_linspace_linear_30",
+                      "euler_exponential_scaled_linear_20", "euler_beta_scaled_linear_20",
+                      "heun_beta_scaled_linear_8", "dpmsolver_pp2m_exponential_scaled_linear_15",
+                      "dpmsolver_pp2m_beta_scaled_linear_15",
+                      "dpmsolver_pp2m_exponential_cosine_vpred_12", "euler_ays_scaled_linear_10"));
 
 }  // namespace
 }  // namespace emergence

@@ -9,7 +9,7 @@ namespace emergence {
 DdimSampler::DdimSampler(const NoiseSchedule& schedule, const SamplerSettings& settings)
     : schedule_(schedule), settings_(settings), steps_(discrete_timesteps(schedule, settings)) {
   const StepSelection& sel = settings.selection;
-  const bool uniform = sel.shift == 1.0 && sel.spacing != Spacing::Karras;
+  const bool uniform = sel.shift == 1.0 && is_diffusers_spacing(sel.spacing);
   const int stride = schedule.num_train_timesteps() / settings.steps;
   for (size_t i = 0; i < steps_.size(); ++i) {
     timesteps_.push_back(steps_[i]);

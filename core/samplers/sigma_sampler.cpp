@@ -14,7 +14,7 @@ std::vector<double> sigma_grid_timesteps(const NoiseSchedule& schedule,
                                          const SamplerSettings& settings, int steps,
                                          bool round_timesteps) {
   const bool unshifted_grid =
-      settings.selection.shift == 1.0 && settings.selection.spacing != Spacing::Karras;
+      settings.selection.shift == 1.0 && !defines_sigmas(settings.selection.spacing);
   std::vector<double> ts = select_timesteps(schedule, settings.selection, steps, round_timesteps);
   for (double& t : ts) {
     t = (round_timesteps && unshifted_grid) ? std::nearbyint(t) : static_cast<float>(t);
@@ -37,8 +37,8 @@ SigmaSampler::SigmaSampler(const NoiseSchedule& schedule, const SamplerSettings&
                            bool round_timesteps)
     : schedule_(schedule), settings_(settings) {
   const StepSelection& selection = settings.selection;
-  if (selection.spacing == Spacing::Karras && selection.shift == 1.0) {
-    set_karras_grid(round_timesteps);
+  if (defines_sigmas(selection.spacing) && selection.shift == 1.0) {
+    set_sigma_grid(round_timesteps);
   } else {
     set_timestep_grid(round_timesteps);
   }
@@ -46,15 +46,20 @@ SigmaSampler::SigmaSampler(const NoiseSchedule& schedule, const SamplerSettings&
   state_sigmas_.assign(sigmas_.begin(), sigmas_.end());
 }
 
-// diffusers steps on the Karras σ themselves and hands the model the timestep of each σ:
-// fractional for Euler and Heun; for DPM-Solver rounded, except on the cosine schedule, where it
-// is truncated by the cast to int64 (so timesteps may repeat while σ still falls).
-void SigmaSampler::set_karras_grid(bool integer_timesteps) {
+// diffusers steps on the schedule's σ themselves and hands the model the timestep of each σ:
+// fractional for Euler and Heun. DPM-Solver casts them to int64 after rounding the Karras ones,
+// except on the cosine schedule; the exponential and beta ones it only truncates, so timesteps
+// may repeat while σ still falls. ComfyUI's σ schedules, which diffusers lacks, are rounded to
+// the nearest training step in log σ, as ComfyUI's model wrapper does.
+void SigmaSampler::set_sigma_grid(bool integer_timesteps) {
+  const Spacing spacing = settings_.selection.spacing;
   const bool cosine = schedule_.config().beta_schedule == BetaSchedule::SquaredCosCapV2;
-  for (double sigma : karras_sigmas(schedule_, settings_.steps, settings_.selection.karras_rho)) {
+  const bool truncate = spacing == Spacing::Exponential || spacing == Spacing::Beta ||
+                        (spacing == Spacing::Karras && cosine);
+  for (double sigma : schedule_sigmas(schedule_, settings_.selection, settings_.steps)) {
     const double t = schedule_.timestep_of_sigma(sigma);
     if (integer_timesteps) {
-      timesteps_.push_back(cosine ? std::trunc(t) : std::nearbyint(t));
+      timesteps_.push_back(truncate ? std::trunc(t) : std::nearbyint(t));
     } else {
       timesteps_.push_back(static_cast<float>(t));
     }

@@ -5,8 +5,8 @@
 namespace emergence {
 
 // Shared set-up of the samplers that step on σ (Euler, Euler ancestral, Heun, DPM-Solver++):
-// σ_i = σ(t_i) interpolated from the training schedule, or the Karras σ themselves, then a final
-// σ = 0 (diffusers `final_sigmas_type="zero"`).
+// σ_i = σ(t_i) interpolated from the training schedule, or the σ of a schedule made of σ (Karras,
+// exponential, beta, …) themselves, then a final σ = 0 (diffusers `final_sigmas_type="zero"`).
 class SigmaSampler : public Sampler {
  public:
   SigmaSampler(const NoiseSchedule& schedule, const SamplerSettings& settings,
@@ -19,7 +19,7 @@ class SigmaSampler : public Sampler {
   std::vector<float> sigmas_;  // size num_calls()+1, last is 0
 
  private:
-  void set_karras_grid(bool integer_timesteps);
+  void set_sigma_grid(bool integer_timesteps);
   void set_timestep_grid(bool round_timesteps);
 };
 

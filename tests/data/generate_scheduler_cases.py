@@ -59,6 +59,34 @@ CASES = {
     "ddim_linspace_linear_30": (
         "DDIMScheduler", dict(LINEAR, timestep_spacing="linspace", clip_sample=False), 30,
         dict(eta=0.0), 2007),
+    # Schedules made of σ: fractional timesteps for Euler and Heun; DPM-Solver truncates them to
+    # int64 without the rounding it gives Karras ones.
+    "euler_exponential_scaled_linear_20": (
+        "EulerDiscreteScheduler", dict(SD, use_exponential_sigmas=True), 20, {}, 2008),
+    "euler_beta_scaled_linear_20": (
+        "EulerDiscreteScheduler", dict(SD, use_beta_sigmas=True), 20, {}, 2009),
+    "heun_beta_scaled_linear_8": (
+        "HeunDiscreteScheduler", dict(SD, use_beta_sigmas=True), 8, {}, 2010),
+    "dpmsolver_pp2m_exponential_scaled_linear_15": (
+        "DPMSolverMultistepScheduler",
+        dict(SD, solver_order=2, algorithm_type="dpmsolver++", use_exponential_sigmas=True), 15, {},
+        2011),
+    "dpmsolver_pp2m_beta_scaled_linear_15": (
+        "DPMSolverMultistepScheduler",
+        dict(SD, solver_order=2, algorithm_type="dpmsolver++", use_beta_sigmas=True), 15, {}, 2012),
+    "dpmsolver_pp2m_exponential_cosine_vpred_12": (
+        "DPMSolverMultistepScheduler",
+        dict(COSINE, solver_order=2, algorithm_type="dpmsolver++", use_exponential_sigmas=True,
+             prediction_type="v_prediction"), 12, {}, 2013),
+    # Align Your Steps' 10-step SD 1.5 σ, handed to set_timesteps(sigmas=...) as diffusers' docs do.
+    "euler_ays_scaled_linear_10": ("EulerDiscreteScheduler", dict(SD), 10, {}, 2014),
+}
+
+# Cases whose schedule is passed to set_timesteps instead of being made from the config, with
+# Emergence's name for that schedule (written to case.json as "schedule").
+CUSTOM_SCHEDULES = {
+    "euler_ays_scaled_linear_10": (
+        "ays", dict(sigmas=diffusers.schedulers.AysSchedules["StableDiffusionSigmas"])),
 }
 
 FAKE_MODEL = ("model_output = 0.5 * tanh(sample_input) + 0.001 * t, in float32 with "
@@ -80,9 +108,12 @@ def json_safe(value):
     return value
 
 
-def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None):
+def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None, set_kwargs=None):
     scheduler = getattr(diffusers, cls_name)(**kwargs)
-    scheduler.set_timesteps(steps)
+    if set_kwargs:
+        scheduler.set_timesteps(**set_kwargs)
+    else:
+        scheduler.set_timesteps(steps)
     if x_init is None:
         x_init = torch.randn([1, 3, 8, 8], generator=torch.Generator("cpu").manual_seed(seed),
                              dtype=torch.float32)
@@ -105,7 +136,9 @@ def save(folder, name, array):
 
 def write_case(name):
     cls_name, kwargs, steps, step_kwargs, seed = CASES[name]
-    scheduler, x_init, traj, inputs, model_ts, outputs = run(cls_name, kwargs, steps, step_kwargs, seed)
+    schedule, set_kwargs = CUSTOM_SCHEDULES.get(name, (None, None))
+    scheduler, x_init, traj, inputs, model_ts, outputs = run(cls_name, kwargs, steps, step_kwargs, seed,
+                                                             set_kwargs=set_kwargs)
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     scheduler.save_config(folder)
@@ -144,14 +177,19 @@ def write_case(name):
         "peer": f"diffusers {diffusers.__version__}, torch {torch.__version__}, one thread",
         "files": sorted(["case.json", "scheduler_config.json"] + list(arrays)),
     }
+    if set_kwargs:
+        case["set_timesteps_kwargs"] = set_kwargs
+        case["schedule"] = schedule
+        case["loop"] = case["loop"].replace("set_timesteps(num_inference_steps)",
+                                            "set_timesteps(**set_timesteps_kwargs)")
     with open(os.path.join(folder, "case.json"), "w") as f:
         json.dump(case, f, indent=2)
         f.write("\n")
-    check_replay(folder, cls_name, step_kwargs, steps)
+    check_replay(folder, cls_name, step_kwargs, steps, set_kwargs)
     print(f"{name}: {len(outputs)} model calls, timesteps {scheduler.timesteps.tolist()}")
 
 
-def check_replay(folder, cls_name, step_kwargs, steps):
+def check_replay(folder, cls_name, step_kwargs, steps, set_kwargs=None):
     """Rebuilds the scheduler from the written config and reruns it from the written x_init."""
     config = json.load(open(os.path.join(folder, "scheduler_config.json")))
     scheduler_cls = getattr(diffusers, cls_name)
@@ -159,7 +197,7 @@ def check_replay(folder, cls_name, step_kwargs, steps):
     x_init = torch.from_numpy(np.load(os.path.join(folder, "x_init.npy")))
     scheduler = scheduler_cls(**kwargs)
     scheduler.set_timesteps(steps)
-    _, _, traj, _, _, _ = run(cls_name, kwargs, steps, step_kwargs, None, x_init)
+    _, _, traj, _, _, _ = run(cls_name, kwargs, steps, step_kwargs, None, x_init, set_kwargs)
     recorded = np.load(os.path.join(folder, "trajectory.npy"))
     if not np.array_equal(torch.stack(traj).numpy(), recorded):
         raise SystemExit(f"{folder}: replay from the written files differs")
