@@ -6,6 +6,7 @@
 #include "app/destination_checks.h"
 #include "core/error.h"
 #include "core/media/export/trajectory_export.h"
+#include "core/sampler_aliases.h"
 
 namespace emergence::app {
 namespace {
@@ -103,7 +104,10 @@ void apply_saved_params(const Options& o, const GenerationParams& saved, Generat
   if (!keep("--steps")) {
     p.steps = saved.steps;
   }
-  if (!keep("--schedule")) {
+  // "--sampler 'DPM++ 2M Karras'" chooses the schedule as --schedule would.
+  const bool sampler_names_schedule =
+      keep("--sampler") && parse_sampler_choice(o.text("--sampler")).schedule.has_value();
+  if (!keep("--schedule") && !sampler_names_schedule) {
     p.spacing = saved.spacing;
     p.karras_rho = saved.karras_rho;
   }

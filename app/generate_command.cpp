@@ -21,19 +21,33 @@
 #include "core/model/unet_diffusion_model.h"
 #include "core/noise_schedule.h"
 #include "core/npy.h"
+#include "core/sampler_aliases.h"
 
 namespace emergence::app {
 namespace {
 
 constexpr double kAnyNumber = std::numeric_limits<double>::max();
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  }
+  return text;
+}
+
 std::vector<OptionSpec> generate_options() {
+  const std::string sampler_help = joined(sampler_names()) +
+                                   ", or A1111's or ComfyUI's name; \"DPM++ 2M Karras\" also sets "
+                                   "the schedule (default: the model's)";
+  const std::string schedule_help =
+      joined(spacing_names()) + ", or A1111's or ComfyUI's name (default: the model's)";
   return {
       {"--model", "DIR", "model folder (default: the built-in model)"},
       {"--scheduler-config", "FILE", "scheduler_config.json to use instead of the model's own"},
-      {"--sampler", "NAME", "ddpm, ddim, euler, euler_a, heun or dpmpp_2m (default: the model's)"},
+      {"--sampler", "NAME", sampler_help},
       {"--steps", "N", "number of sampling steps, at most the model's training steps (default 50)"},
-      {"--schedule", "NAME", "leading, linspace, trailing or karras (default: the model's)"},
+      {"--schedule", "NAME", schedule_help},
       {"--shift", "X", "schedule shift; > 1 spends more steps at high noise (default 1)"},
       {"--seed", "S", "seed of the initial noise and of the sampler's noise (default 0)"},
       {"--class", "K", "class index, for class-conditional models"},
@@ -102,10 +116,20 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   p.model_path = model_dir;
   p.model_name = info.name;
   p.model_hash = info.hash;
-  p.sampler = options.text("--sampler", info.scheduler.sampler.name);
+  p.sampler = info.scheduler.sampler.name;
   p.steps = static_cast<int>(options.integer("--steps", 50, kIntMin, kIntMax));
   p.spacing = options.has("--schedule") ? parse_spacing(options.text("--schedule"))
                                         : info.scheduler.sampler.selection.spacing;
+  if (options.has("--sampler")) {
+    const SamplerChoice choice = parse_sampler_choice(options.text("--sampler"));
+    p.sampler = choice.sampler;
+    if (choice.schedule && options.has("--schedule") && *choice.schedule != p.spacing) {
+      throw Error("--sampler '" + options.text("--sampler") + "' names the " +
+                  to_string(*choice.schedule) + " schedule, but --schedule is '" +
+                  options.text("--schedule") + "'");
+    }
+    p.spacing = choice.schedule.value_or(p.spacing);
+  }
   p.shift = options.number("--shift", 1.0, -kAnyNumber, kAnyNumber);
   p.seed = options.unsigned_integer("--seed", 0);
   p.class_label = options.integer("--class", -1, 0, std::numeric_limits<int32_t>::max());

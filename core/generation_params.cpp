@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "json_file.h"
+#include "sampler_aliases.h"
 
 namespace emergence {
 namespace {
@@ -99,13 +100,21 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
   read_key(j, "model_path", p.model_path);
   read_key(j, "model_name", p.model_name);
   read_key(j, "model_hash", p.model_hash);
-  read_key(j, "sampler", p.sampler);
+  std::string sampler = p.sampler;
+  read_key(j, "sampler", sampler);
+  const SamplerChoice choice = parse_sampler_choice(sampler);
+  p.sampler = choice.sampler;
   if (const nlohmann::json* steps = value_of(j, "steps")) {
     p.steps = static_cast<int>(json_integer(*steps, key_name("steps"), 1, kMaxSteps));
   }
   std::string schedule = to_string(p.spacing);
   read_key(j, "schedule", schedule);
   p.spacing = parse_spacing(schedule);
+  if (choice.schedule && *choice.schedule != p.spacing) {
+    throw Error(key_name("sampler") + " '" + sampler + "' names the " +
+                to_string(*choice.schedule) + " schedule, but " + key_name("schedule") + " is '" +
+                schedule + "'");
+  }
   read_number(j, "shift", p.shift);
   read_number(j, "karras_rho", p.karras_rho);
   read_number(j, "eta", p.eta);

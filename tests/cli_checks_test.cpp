@@ -79,6 +79,38 @@ TEST_F(CliChecksTest, StepsBeyondTheTrainingStepsFailBeforeTheRun) {
   EXPECT_TRUE(fs::is_regular_file(path("a.png")));
 }
 
+// Issue 16 item 4: our, A1111's and ComfyUI's spellings of a sampler and schedule make the same
+// run, and a sampler name that implies a schedule must agree with --schedule.
+TEST_F(CliChecksTest, EverySpellingOfASamplerMakesTheSameRun) {
+  const auto run = [&](std::vector<std::string> names, const std::string& out) {
+    names.insert(names.end(), {"--out", path(out)});
+    EXPECT_EQ(generate(names), "") << names[1];
+    const size_t start = printed_.find("Steps: ");
+    return printed_.substr(start, printed_.find('\n', start) - start);
+  };
+  const std::string ours = run({"--sampler", "dpmpp_2m", "--schedule", "karras"}, "ours.png");
+  EXPECT_CONTAINS(ours, "Sampler: dpmpp_2m, Schedule: karras");
+  int n = 0;
+  for (const std::vector<std::string>& names : std::vector<std::vector<std::string>>{
+           {"--sampler", "DPM++ 2M Karras"},
+           {"--sampler", "DPM++ 2M", "--schedule", "Karras"},
+           {"--sampler", "DPM++ 2M Karras", "--schedule", "karras"},
+           {"--sampler", "dpmpp_2m", "--schedule", "KARRAS"}}) {
+    const std::string out = "other" + std::to_string(n++) + ".png";
+    EXPECT_EQ(run(names, out), ours) << names[1];
+    EXPECT_EQ(bytes_of(path(out)), bytes_of(path("ours.png"))) << names[1];
+  }
+  EXPECT_EQ(run({"--sampler", "euler_ancestral", "--schedule", "SGM Uniform"}, "comfy.png"),
+            run({"--sampler", "Euler a", "--schedule", "sgm_uniform"}, "a1111.png"));
+  EXPECT_CONTAINS(
+      generate({"--sampler", "DPM++ 2M Karras", "--schedule", "beta", "--out", path("x.png")}),
+      "names the karras schedule, but --schedule is 'beta'");
+  const std::string unknown = generate({"--schedule", "linear_quadratic", "--out", path("x.png")});
+  EXPECT_CONTAINS(unknown, "unknown schedule 'linear_quadratic'");
+  EXPECT_CONTAINS(unknown, "sgm_uniform");
+  EXPECT_FALSE(sampled()) << printed_;
+}
+
 // Item 8: each --out problem is named for what it is, before sampling.
 TEST_F(CliChecksTest, OutProblemsAreNamedBeforeTheRun) {
   EXPECT_CONTAINS(generate({"--out", path("image")}), "has no extension");
