@@ -55,6 +55,42 @@ constexpr Words kSpacings[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "Karras (Karras et al. 2022): spaced by noise level σ, crowding the steps "
                        "towards the clean end where fine detail forms")},
+    {"exponential", QT_TRANSLATE_NOOP("PlainNames", "even in log σ"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Exponential: steps evenly spaced in log σ from pure noise to the clean "
+                       "end; A1111's default for DPM++ SDE samplers")},
+    {"beta", QT_TRANSLATE_NOOP("PlainNames", "most steps at high noise"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Beta (Lee et al. 2024, as diffusers and A1111 use it): σ from σ_max to "
+                       "σ_min by the quantiles of a Beta(0.6, 0.6) distribution, linearly in σ, "
+                       "which puts most steps at high noise; ComfyUI's beta spaces timesteps "
+                       "instead")},
+    {"kl_optimal", QT_TRANSLATE_NOOP("PlainNames", "even in arctan σ"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "KL optimal (Sabour et al. 2024): steps evenly spaced in arctan σ, between "
+                       "Karras and exponential")},
+    {"ays", QT_TRANSLATE_NOOP("PlainNames", "tuned for SD 1.5"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Align Your Steps (Sabour et al. 2024): NVIDIA's noise levels tuned for "
+                       "Stable Diffusion 1.5 in 10 steps, interpolated for other counts; on a "
+                       "model whose noise goes above σ 14.6 it starts below pure noise")},
+    {"normal", QT_TRANSLATE_NOOP("PlainNames", "even, σ in log"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Normal (ComfyUI's default): even steps from pure noise to the clean end, "
+                       "like linspace but with σ interpolated in log σ")},
+    {"sgm_uniform", QT_TRANSLATE_NOOP("PlainNames", "even, short of clean"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "SGM uniform: even steps from pure noise that stop one step short of the "
+                       "clean end; made for few-step models (Lightning, Hyper-SD, LCM)")},
+    {"simple", QT_TRANSLATE_NOOP("PlainNames", "every N-th, from noise"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "Simple (ComfyUI): every T/N-th training step counted down from pure "
+                       "noise, rounded down; trailing rounds instead")},
+    {"ddim_uniform", QT_TRANSLATE_NOOP("PlainNames", "every N-th, from clean"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DDIM uniform (ComfyUI; A1111's DDIM schedule): every T/N-th training step "
+                       "counted up from t = 1; it makes exactly N steps only when T mod N is 0 "
+                       "or 1")},
 };
 
 template <size_t N>
