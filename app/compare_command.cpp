@@ -16,6 +16,7 @@
 #include "core/media/image_file.h"
 #include "core/media/step_comparison.h"
 #include "core/model/unet_diffusion_model.h"
+#include "core/sampler_aliases.h"
 
 namespace emergence::app {
 namespace {
@@ -88,6 +89,20 @@ int run_compare_command(const std::vector<std::string>& args) {
   p.model_hash = info.hash;
   p.spacing = options.has("--schedule") ? parse_spacing(options.text("--schedule"))
                                         : info.scheduler.sampler.selection.spacing;
+  // Our, A1111's or ComfyUI's sampler names; one that implies a schedule must name this one.
+  const auto our_name = [&p](const std::string& name, const char* option) {
+    const SamplerChoice choice = parse_sampler_choice(name);
+    if (choice.schedule && *choice.schedule != p.spacing) {
+      throw Error(std::string(option) + " '" + name + "' names the " + to_string(*choice.schedule) +
+                  " schedule, but the comparison runs on " + to_string(p.spacing) +
+                  " (see --schedule)");
+    }
+    return choice.sampler;
+  };
+  for (std::string& sampler : plan.samplers) {
+    sampler = our_name(sampler, "--sampler");
+  }
+  plan.reference_sampler = our_name(plan.reference_sampler, "--reference-sampler");
   p.shift = options.number("--shift", 1.0, kMinShift, kMaxShift);
   p.seed = options.unsigned_integer("--seed", 0);
   p.class_label = info.class_names.empty()
