@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "core/error.h"
-#include "core/media/export/file_sink.h"
+#include "core/file_sink.h"
 #include "core/media/export/trajectory_export.h"
 #include "export_synthetic.h"
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/model/unet2d_model.h"
 #include "default_unet_config.h"
@@ -110,7 +111,7 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
         static_cast<int>(data.images.size(2)), static_cast<int>(data.images.size(1)), spec.channels,
         static_cast<int>(data.class_names.size()));
     trainer = std::make_unique<Trainer>(config, data, spec.options);
-    std::ofstream(loss_csv, std::ios::trunc) << "step,loss,smoothed_loss,lr,seconds\n";
+    write_file_atomically(loss_csv, "step,loss,smoothed_loss,lr,seconds\n");
   }
   log << "training " << parameter_count(*trainer->model()) << " parameters on " << data.size()
       << " images (" << data.class_names.size() << " classes), batch "

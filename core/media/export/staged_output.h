@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/media/export/file_sink.h"
+#include "core/file_sink.h"
 
 namespace emergence {
 
