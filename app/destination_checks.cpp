@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/media/image_file.h"
+#include "core/staged_output.h"
 
 namespace emergence::app {
 namespace {
@@ -53,6 +54,7 @@ void check_new_file(const std::string& what, const std::string& path, bool overw
     throw Error(what + " " + path + ": " + folder.string() + " is a file, not a folder");
   }
   check_takes_new_files(what + " " + path, folder);
+  recover_folder(folder.string());
   check_not_existing(what, {path}, overwrite);
 }
 
@@ -74,7 +76,8 @@ void check_new_image(const std::string& what, const std::string& path, bool over
 
 void check_output_folder(const std::string& what, const std::string& folder) {
   std::error_code ec;
-  fs::path existing = folder.empty() ? fs::path(".") : fs::path(folder);
+  const fs::path target = folder.empty() ? fs::path(".") : fs::path(folder);
+  fs::path existing = target;
   // The nearest part of the path that exists: create_directories makes the rest.
   while (!fs::exists(fs::symlink_status(existing, ec)) && existing.has_parent_path() &&
          existing.parent_path() != existing) {
@@ -87,6 +90,9 @@ void check_output_folder(const std::string& what, const std::string& folder) {
     throw Error(what + " " + folder + ": " + existing.string() + " is a file, not a folder");
   }
   check_takes_new_files(what + " " + folder, existing);
+  if (existing == target) {
+    recover_folder(existing.string());
+  }
 }
 
 void check_not_existing(const std::string& what, const std::vector<std::string>& paths,

@@ -9,6 +9,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/model/unet2d_model.h"
+#include "core/staged_output.h"
 #include "default_unet_config.h"
 #include "trainer.h"
 
@@ -60,6 +61,9 @@ void check_training_destinations(const TrainingRunSpec& spec) {
     throw Error("give either --resume (continue the run) or --overwrite (start afresh), not both");
   }
   const fs::path work = work_folder(spec);
+  // What a killed earlier run left: a half-written checkpoint, an unfinished model folder.
+  recover_folder(work.string());
+  recover_folder(spec.out_dir);
   std::error_code ec;
   if (spec.resume) {
     if (!fs::is_regular_file(work / "checkpoint.pt", ec)) {

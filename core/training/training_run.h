@@ -24,7 +24,8 @@ struct TrainingRunSpec {
 
 // Checks, before any data is loaded, that the run can start: with resume a checkpoint to resume
 // from; without it no earlier run's checkpoint, loss log or model folder that the run would
-// replace unless overwrite. The Error names what exists and how to go on.
+// replace unless overwrite. The Error names what exists and how to go on. First finishes or
+// removes what a killed run left in the work and model folders (recover_folder).
 void check_training_destinations(const TrainingRunSpec& spec);
 
 // Trains, printing "step N/M  loss L  it/s R  ETA …" lines to `log`, appending "step,loss,
