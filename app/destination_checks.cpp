@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/media/image_file.h"
 #include "core/staged_output.h"
@@ -24,7 +25,8 @@ fs::path folder_of(const std::string& path) {
 // Tries to create (and removes) a file in folder: the only test that also holds for root, ACLs
 // and read-only mounts, where access(2) answers "writable".
 void check_takes_new_files(const std::string& what, const fs::path& folder) {
-  const fs::path probe = folder / (".emergence-write-test-" + std::to_string(::getpid()));
+  // A temporary name, so that a probe left by a killed check is cleaned up (recover_folder).
+  const fs::path probe = folder / temporary_name("emergence-write-test");
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
     throw Error(what + ": cannot write into folder " + folder.string() + ": " +
