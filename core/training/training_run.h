@@ -31,7 +31,8 @@ void check_training_destinations(const TrainingRunSpec& spec);
 // Trains, printing "step N/M  loss L  it/s R  ETA …" lines to `log`, appending "step,loss,
 // smoothed_loss,lr,seconds" rows to work_dir/loss.csv, checkpointing every checkpoint_every steps
 // and at the end, then writes the EMA model folder. Resuming with --steps at or below the
-// checkpoint's step only exports.
+// checkpoint's step only exports; resuming first drops the log's rows past the checkpoint and a
+// row cut short, which a killed run leaves.
 void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::ostream& log);
 
 // "32,64,128" → {32, 64, 128}; errors name the option.
