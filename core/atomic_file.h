@@ -19,7 +19,12 @@ namespace emergence {
 // see StagedOutput (core/staged_output.h).
 //
 // Temporary names start with a dot, so file managers hide them, and carry the writer's PID:
-// readers skip them (is_temporary_name) and recover_folder removes those whose writer has died.
+// readers skip them (is_temporary_name), and recover_folder (core/staged_output.h) removes those
+// whose writer has died wherever a later run looks at a folder written to: every StagedOutput,
+// read_model_folder, check_training_destinations, the CLI's destination checks and the export
+// dialog. A writer is told dead by its PID alone, so a folder shared with another machine or PID
+// namespace may have a live writer's temporaries removed there. tests/crash_safe_files_test.cpp
+// kills writers at every step to hold all this to account.
 
 // ".NAME.tmp-PID-N" for a file or folder called NAME, unique within this process.
 std::string temporary_name(const std::string& name);
