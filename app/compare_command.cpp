@@ -1,7 +1,6 @@
 #include "compare_command.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <sstream>
@@ -9,28 +8,16 @@
 #include "app/builtin_model.h"
 #include "app/destination_checks.h"
 #include "app/options.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/media/export/comparison_figures.h"
 #include "core/media/export/frame_renderer.h"
-#include "core/media/export/staged_output.h"
 #include "core/media/image_file.h"
 #include "core/media/step_comparison.h"
 #include "core/model/unet_diffusion_model.h"
 #include "core/sampler_aliases.h"
 
 namespace emergence::app {
-namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-  const std::filesystem::path p(path);
-  const std::string folder = p.has_parent_path() ? p.parent_path().string() : ".";
-  DiskFileSink disk;
-  StagedOutput out(folder, {p.filename().string()}, /*overwrite=*/true, disk);
-  out.write(p.filename().string(), std::vector<uint8_t>(text.begin(), text.end()));
-  out.commit();
-}
-
-}  // namespace
 
 int run_compare_command(const std::vector<std::string>& args) {
   Options options(
@@ -127,7 +114,7 @@ int run_compare_command(const std::vector<std::string>& args) {
   if (options.has("--csv")) {
     std::ostringstream csv;
     write_comparison_csv(csv, result);
-    write_text(options.text("--csv"), csv.str());
+    write_file_atomically(options.text("--csv"), csv.str());
     std::cout << "wrote " << options.text("--csv") << "\n";
   }
   for (const std::string& sampler : plan.samplers) {

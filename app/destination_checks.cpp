@@ -7,8 +7,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/media/image_file.h"
+#include "core/staged_output.h"
 
 namespace emergence::app {
 namespace {
@@ -23,7 +25,8 @@ fs::path folder_of(const std::string& path) {
 // Tries to create (and removes) a file in folder: the only test that also holds for root, ACLs
 // and read-only mounts, where access(2) answers "writable".
 void check_takes_new_files(const std::string& what, const fs::path& folder) {
-  const fs::path probe = folder / (".emergence-write-test-" + std::to_string(::getpid()));
+  // A temporary name, so that a probe left by a killed check is cleaned up (recover_folder).
+  const fs::path probe = folder / temporary_name("emergence-write-test");
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
     throw Error(what + ": cannot write into folder " + folder.string() + ": " +
@@ -53,6 +56,7 @@ void check_new_file(const std::string& what, const std::string& path, bool overw
     throw Error(what + " " + path + ": " + folder.string() + " is a file, not a folder");
   }
   check_takes_new_files(what + " " + path, folder);
+  recover_folder(folder.string());
   check_not_existing(what, {path}, overwrite);
 }
 
@@ -74,7 +78,8 @@ void check_new_image(const std::string& what, const std::string& path, bool over
 
 void check_output_folder(const std::string& what, const std::string& folder) {
   std::error_code ec;
-  fs::path existing = folder.empty() ? fs::path(".") : fs::path(folder);
+  const fs::path target = folder.empty() ? fs::path(".") : fs::path(folder);
+  fs::path existing = target;
   // The nearest part of the path that exists: create_directories makes the rest.
   while (!fs::exists(fs::symlink_status(existing, ec)) && existing.has_parent_path() &&
          existing.parent_path() != existing) {
@@ -87,6 +92,9 @@ void check_output_folder(const std::string& what, const std::string& folder) {
     throw Error(what + " " + folder + ": " + existing.string() + " is a file, not a folder");
   }
   check_takes_new_files(what + " " + folder, existing);
+  if (existing == target) {
+    recover_folder(existing.string());
+  }
 }
 
 void check_not_existing(const std::string& what, const std::vector<std::string>& paths,

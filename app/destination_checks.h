@@ -7,7 +7,8 @@ namespace emergence::app {
 
 // Checks made before a command does any work, so that a long run never ends in a file it cannot
 // write or one it must not replace. Each Error starts with `what` (the option, e.g. "--out") and
-// says what is actually wrong.
+// says what is actually wrong. Each check first finishes or removes what a killed earlier run left
+// in the destination folder (recover_folder), so that none of that counts as existing.
 
 // A file to be created at path: its folder exists, is a folder and takes new files; path is not
 // a folder; and it does not exist yet unless overwrite.

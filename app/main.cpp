@@ -2,6 +2,7 @@
 // Hidden window options take screenshots for the docs: --screenshot-running FILE --after-steps N
 // and --screenshot-scrubbed FILE --scrub-to K, with --model DIR, --steps S and --view 1…5.
 #include <QApplication>
+#include <QBuffer>
 #include <QFileInfo>
 #include <QSettings>
 #include <QSpinBox>
@@ -11,6 +12,8 @@
 
 #include "app/builtin_model.h"
 #include "app/cli.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
 #include "ui/controls_panel.h"
 #include "ui/main_window.h"
 #include "ui/timeline_widget.h"
@@ -53,8 +56,18 @@ ScreenshotPlan parse_screenshot_plan(const QStringList& args) {
 }
 
 void save_grab(emergence::ui::MainWindow& window, const QString& file) {
-  const bool ok = window.grab().save(file);
-  std::cout << (ok ? "saved " : "could not save ") << file.toStdString() << "\n";
+  QBuffer encoded;
+  encoded.open(QIODevice::WriteOnly);
+  if (!window.grab().save(&encoded, QFileInfo(file).suffix().toLatin1().constData())) {
+    std::cout << "could not save " << file.toStdString() << ": cannot encode that format\n";
+    return;
+  }
+  try {
+    emergence::write_file_atomically(file.toStdString(), encoded.data().toStdString());
+    std::cout << "saved " << file.toStdString() << "\n";
+  } catch (const emergence::Error& e) {
+    std::cout << e.what() << "\n";
+  }
 }
 
 // Drives the real window through one run and grabs it mid-run and after scrubbing.

@@ -7,6 +7,7 @@
 
 #include "app/emoji_dataset.h"
 #include "app/emoji_renderer.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/media/image_file.h"
 #include "core/media/image_folder.h"
@@ -167,6 +168,22 @@ TEST(ImageFolder, NonSquareImagesAreCentreCropped) {
   EXPECT_FALSE(folder.data.conditional());
   // The centre third is white, so the crop is all white.
   EXPECT_NEAR(folder.data.images.min().item<float>(), 1.0f, 1e-6);
+}
+
+// A killed `dataset emoji` (or export) into the folder leaves hidden temporaries: a half-written
+// image and a staging folder full of images. The walk must not train on them.
+TEST(ImageFolder, WritersTemporariesAreSkipped) {
+  const fs::path dir = fresh_dir("temporaries");
+  write_image((dir / "kept.png").string(), flat_image(4, 10));
+  std::ofstream(dir / temporary_name("cut.png"), std::ios::binary) << "\x89PNG";
+  const fs::path staging = dir / temporary_name("emergence") / "files";
+  fs::create_directories(staging);
+  write_image((staging / "staged.png").string(), flat_image(4, 20));
+  std::ostringstream warnings;
+  const ImageFolder folder = load_image_folder(dir.string(), {4, false}, warnings);
+  EXPECT_EQ(folder.files, (std::vector<std::string>{"kept.png"}));
+  EXPECT_EQ(folder.skipped, 0);
+  EXPECT_EQ(warnings.str(), "");
 }
 
 }  // namespace

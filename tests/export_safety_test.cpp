@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "core/error.h"
-#include "core/media/export/file_sink.h"
+#include "core/file_sink.h"
 #include "core/media/export/trajectory_export.h"
 #include "export_synthetic.h"
 
@@ -109,15 +109,13 @@ TEST(ExportSafety, UnwritableFolderGivesAClearError) {
   const std::string below_file = folder.file("plain_file") + "/exports";
   const std::string message =
       error_of(synthetic_trajectory(3), settings_for(ExportFormat::Gif, below_file));
-  EXPECT_NE(message.find("cannot create export folder " + below_file), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("cannot create folder " + below_file), std::string::npos) << message;
   EXPECT_NE(message.find("Not a directory"), std::string::npos) << message;
   EXPECT_EQ(folder.entries(), (std::vector<std::string>{"plain_file"}));
 
   const std::string proc_message =
       error_of(synthetic_trajectory(3), settings_for(ExportFormat::Gif, "/proc"));
-  EXPECT_NE(proc_message.find("cannot write to export folder /proc"), std::string::npos)
-      << proc_message;
+  EXPECT_NE(proc_message.find("cannot write into folder /proc"), std::string::npos) << proc_message;
 }
 
 TEST(ExportSafety, FullDiskLeavesNothingBehindInEveryFormat) {
@@ -196,7 +194,7 @@ TEST(ExportSafety, KilledExportLeavesNoFinalFileAndTheNextExportCleansUp) {
   // Only the hidden staging folder is left; no file appeared under a final name.
   const std::vector<std::string> left = folder.entries();
   ASSERT_EQ(left.size(), 1u);
-  EXPECT_EQ(left.front().rfind(".emergence-export-" + std::to_string(child) + "-", 0), 0u)
+  EXPECT_EQ(left.front().rfind(".emergence.tmp-" + std::to_string(child) + "-", 0), 0u)
       << left.front();
   export_trajectory(t, settings_for(ExportFormat::Gif, folder.path()));
   EXPECT_EQ(folder.entries(), (std::vector<std::string>{"run.gif", "run.gif.json"}));

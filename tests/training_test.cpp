@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -134,6 +135,34 @@ TEST(TrainingRun, EarlierRunIsReplacedOnlyWhenAskedTo) {
   spec.overwrite = true;
   run_training(tiny_data(), spec, log);
   EXPECT_NE(fs::last_write_time(work / "checkpoint.pt"), checkpoint_time);
+}
+
+// A run killed at step 4 had checkpointed at step 2 and was writing the row of step 4.
+TEST(TrainingRun, ResumeKeepsOneCompleteLossRowPerStep) {
+  const fs::path dir = fresh_dir("loss_log");
+  TrainingRunSpec spec;
+  spec.out_dir = (dir / "model").string();
+  spec.channels = {8, 16};
+  spec.options = tiny_options();
+  spec.options.steps = 2;
+  std::ostringstream log;
+  run_training(tiny_data(), spec, log);
+  const fs::path loss_csv = dir / "model.train" / "loss.csv";
+  std::ofstream(loss_csv, std::ios::app) << "3,0.5,0.5,0.001,9\n4,0.5,0.";
+  spec.resume = true;
+  spec.options.steps = 4;
+  run_training(tiny_data(), spec, log);
+  std::ifstream in(loss_csv);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "step,loss,smoothed_loss,lr,seconds");
+  std::vector<int> steps;
+  while (std::getline(in, line)) {
+    steps.push_back(std::stoi(line));
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 4) << line;
+    EXPECT_EQ(line.find("0.5,0.5,0.001,9"), std::string::npos) << "a killed run's row is kept";
+  }
+  EXPECT_EQ(steps, (std::vector<int>{1, 2, 3, 4}));
 }
 
 TEST(Trainer, ResumedRunContinuesExactlyLikeTheUninterruptedOne) {

@@ -22,6 +22,7 @@
 
 #include "core/error.h"
 #include "core/media/export/trajectory_export.h"
+#include "core/staged_output.h"
 #include "core/trajectory.h"
 
 namespace emergence::ui {
@@ -306,6 +307,7 @@ void ExportDialog::startExport() {
   }
   ExportSettings s = settings();
   try {
+    recover_folder(s.directory);  // so that a killed export's leftovers are not asked about
     QStringList existing;
     for (const std::string& path : planned_files(*trajectory_, s)) {
       if (QFileInfo::exists(QString::fromStdString(path))) {

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace emergence {
@@ -36,44 +36,31 @@ cv::Mat to_bgr_mat(const Image8& image) {
   return out;
 }
 
-bool write_png_with_text(const std::string& path, const Image8& image, const PngText& text) {
-  const cv::Mat rgb(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
-  const std::vector<uint8_t> bytes = encode_png_with_text(rgb, text);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  return static_cast<bool>(out);
-}
-
 }  // namespace
 
 void write_image(const std::string& path, const Image8& image, const PngText& text) {
   const cv::Mat mat = to_bgr_mat(image);
-  const std::filesystem::path target(path);
-  const std::string ext = target.extension().string();
-  const std::string tmp =
-      (target.parent_path() / ("." + target.filename().string() + ".part" + ext)).string();
-  std::string lower_ext = ext;
-  std::transform(lower_ext.begin(), lower_ext.end(), lower_ext.begin(),
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const bool with_text = !text.empty() && lower_ext == ".png" && image.channels == 3;
-  bool ok = false;
-  try {
-    ok = with_text ? write_png_with_text(tmp, image, text) : cv::imwrite(tmp, mat);
-  } catch (const cv::Exception& e) {
-    ok = false;
+  std::vector<uint8_t> bytes;
+  if (!text.empty() && ext == ".png" && image.channels == 3) {
+    const cv::Mat rgb(image.height, image.width, CV_8UC3,
+                      const_cast<uint8_t*>(image.pixels.data()));
+    bytes = encode_png_with_text(rgb, text);
+  } else {
+    bool ok = false;
+    try {
+      ok = cv::imencode(ext, mat, bytes);
+    } catch (const cv::Exception&) {
+      ok = false;
+    }
+    if (!ok) {
+      throw Error("cannot write " + path + ": OpenCV cannot encode " +
+                  (ext.empty() ? std::string("a file without an extension") : ext + " images"));
+    }
   }
-  if (!ok) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write " + path + " (is the folder writable and the disk not full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write " + path + ": " + ec.message());
-  }
+  write_file_atomically(path, bytes.data(), bytes.size());
 }
 
 bool can_write_image_format(const std::string& path) {

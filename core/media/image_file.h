@@ -7,8 +7,9 @@
 
 namespace emergence {
 
-// Writes PNG (or any format OpenCV knows by the extension) through a temporary name and a rename,
-// so a failed write never leaves a truncated file under the final name. Errors name the path.
+// Writes PNG (or any format OpenCV knows by the extension), replacing path atomically
+// (write_file_atomically), so neither a failure nor a crash leaves a truncated file under the
+// final name. Errors name the path and the reason.
 // `text` goes into PNG text chunks when the file is an RGB .png (other formats have no place for
 // it and are written without).
 void write_image(const std::string& path, const Image8& image, const PngText& text = {});

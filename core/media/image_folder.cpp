@@ -6,6 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_file.h"
 #include "core/media/image_file.h"
@@ -31,7 +32,14 @@ bool is_image_file(const fs::path& path) {
 
 std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder_classes) {
   std::vector<Candidate> out;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
+    const fs::directory_entry& entry = *it;
+    // A writer's temporary file or staging folder (core/atomic_file.h) holds no finished image.
+    if (is_temporary_name(entry.path().filename().string())) {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (!entry.is_regular_file() || !is_image_file(entry.path())) {
       continue;
     }

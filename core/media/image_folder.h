@@ -21,9 +21,10 @@ struct ImageFolder {
 
 // Reads a training folder. With a manifest.csv (as `emergence dataset emoji` writes) its rows
 // give the files and classes (in dataset.json's class order when present); otherwise every image
-// below the folder is used, sorted by path, with subfolder classes when asked. Images are
-// centre-cropped to a square, area-resized to resolution and composited on white when they have
-// alpha. Unreadable images are skipped with a warning on `warnings`; an empty folder is an Error.
+// below the folder is used, sorted by path, with subfolder classes when asked (writers' temporary
+// files and folders, see core/atomic_file.h, are skipped). Images are centre-cropped to a square,
+// area-resized to resolution and composited on white when they have alpha. Unreadable images are
+// skipped with a warning on `warnings`; an empty folder is an Error.
 ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& options,
                               std::ostream& warnings);
 

@@ -1,10 +1,8 @@
 #include "spectrum_csv.h"
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <sstream>
 
-#include "core/error.h"
+#include "core/atomic_file.h"
 
 namespace emergence {
 namespace {
@@ -61,25 +59,9 @@ void write_spectrum_csv(std::ostream& out, const SpectralSnapshot& s) {
 }
 
 void write_spectrum_csv(const std::string& path, const SpectralSnapshot& snapshot) {
-  const std::string temporary = path + ".part";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      throw Error("cannot open '" + temporary + "' for writing the spectrum CSV");
-    }
-    write_spectrum_csv(file, snapshot);
-    file.flush();
-    if (!file) {
-      std::remove(temporary.c_str());
-      throw Error("writing the spectrum CSV to '" + temporary + "' failed");
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::remove(temporary.c_str());
-    throw Error("cannot move the spectrum CSV to '" + path + "': " + error.message());
-  }
+  std::ostringstream text;
+  write_spectrum_csv(text, snapshot);
+  write_file_atomically(path, text.str());
 }
 
 }  // namespace emergence

@@ -24,7 +24,7 @@ namespace emergence {
 // cutoff_cpp (cycles/pixel where the reference x̂0 spectrum meets the floor) describe that frame.
 // Powers are |F|²/(H·W) in x̂0 units; frequencies are cycles per pixel.
 void write_spectrum_csv(std::ostream& out, const SpectralSnapshot& snapshot);
-// Writes through a temporary name and a rename; errors name the path.
+// Replaces path atomically (write_file_atomically); errors name the path.
 void write_spectrum_csv(const std::string& path, const SpectralSnapshot& snapshot);
 
 }  // namespace emergence

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_sink.h"
 #include "core/json_file.h"
+#include "core/staged_output.h"
 #include "safetensors.h"
 #include "sha256.h"
 
@@ -63,26 +64,6 @@ std::string modern_name(const std::string& name) {
   return name;
 }
 
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary = path.string() + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      throw Error("cannot write " + temporary.string());
-    }
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    fs::remove(temporary, error);
-    throw Error("cannot rename " + temporary.string() + " to " + path.string());
-  }
-}
-
 void read_emergence_json(const fs::path& path, ModelFolder& folder) {
   const nlohmann::json j = read_json_file(path.string());
   if (!j.is_object()) {
@@ -115,6 +96,7 @@ ModelFolder read_model_folder(const std::string& dir) {
   if (!fs::is_directory(root, ignored)) {
     throw Error("model folder " + dir + " does not exist");
   }
+  recover_folder(dir);  // a save_model_folder that a crash cut short: finish or drop it
   ModelFolder folder;
   folder.path = dir;
   fs::path unet_dir = root;
@@ -248,15 +230,6 @@ UNet2DModel load_unet(const ModelFolder& folder) {
 void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2DModel& model,
                        const nlohmann::json& scheduler_config,
                        const std::vector<std::string>& class_names, bool null_class) {
-  const fs::path root(dir);
-  std::error_code error;
-  fs::create_directories(root / "unet", error);
-  if (!error) {
-    fs::create_directories(root / "scheduler", error);
-  }
-  if (error) {
-    throw Error("cannot create model folder " + dir + ": " + error.message());
-  }
   std::string scheduler_class = "DDPMScheduler";
   if (scheduler_config.is_object() && scheduler_config.contains("_class_name") &&
       scheduler_config["_class_name"].is_string()) {
@@ -267,14 +240,27 @@ void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2
       {"_diffusers_version", "0.35.2"},
       {"scheduler", nlohmann::json::array({"diffusers", scheduler_class})},
       {"unet", nlohmann::json::array({"diffusers", "UNet2DModel"})}};
-  write_safetensors((root / "unet" / kWeightsFile).string(), state_dict(model), {{"format", "pt"}});
-  write_text_atomically(root / "unet" / "config.json", to_json(config).dump(2) + "\n");
-  write_text_atomically(root / "scheduler" / "scheduler_config.json",
-                        scheduler_config.dump(2) + "\n");
-  write_text_atomically(
-      root / "emergence.json",
-      nlohmann::json{{"class_names", class_names}, {"null_class", null_class}}.dump(2) + "\n");
-  write_text_atomically(root / "model_index.json", index.dump(2) + "\n");
+  const auto text = [](const nlohmann::json& j) {
+    const std::string dumped = j.dump(2) + "\n";
+    return std::vector<uint8_t>(dumped.begin(), dumped.end());
+  };
+  const std::vector<std::pair<std::string, std::vector<uint8_t>>> files = {
+      {std::string("unet/") + kWeightsFile,
+       encode_safetensors(state_dict(model), {{"format", "pt"}})},
+      {"unet/config.json", text(to_json(config))},
+      {"scheduler/scheduler_config.json", text(scheduler_config)},
+      {"emergence.json", text({{"class_names", class_names}, {"null_class", null_class}})},
+      {"model_index.json", text(index)}};
+  std::vector<std::string> names;
+  for (const auto& file : files) {
+    names.push_back(file.first);
+  }
+  DiskFileSink disk;
+  StagedOutput output(dir, names, true, disk);
+  for (const auto& [name, bytes] : files) {
+    output.write(name, bytes);
+  }
+  output.commit();
 }
 
 }  // namespace emergence

@@ -28,7 +28,8 @@ struct ModelFolder {
   std::vector<std::string> files;
 };
 
-// Reads the folder's configs (not the weights); errors name the file at fault.
+// Reads the folder's configs (not the weights), first finishing a save_model_folder that a crash
+// cut short (recover_folder); errors name the file at fault.
 ModelFolder read_model_folder(const std::string& dir);
 // The first 12 hex digits of a SHA-256 over folder.files, each as its relative name, a NUL, its
 // byte count in decimal, a NUL and its bytes: it changes with the weights and with any config
@@ -47,7 +48,9 @@ std::map<std::string, torch::Tensor> state_dict(UNet2DModel& model);
 
 // Writes the pipeline layout: model_index.json, unet/config.json,
 // unet/diffusion_pytorch_model.safetensors, scheduler/scheduler_config.json and emergence.json
-// ({"class_names": [...], "null_class": bool}). Each file is replaced atomically.
+// ({"class_names": [...], "null_class": bool}), all five replaced together (StagedOutput: a crash
+// leaves the old folder or, after the next read_model_folder, the new one). Other files in the
+// folder stay as they are.
 void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2DModel& model,
                        const nlohmann::json& scheduler_config,
                        const std::vector<std::string>& class_names, bool null_class);

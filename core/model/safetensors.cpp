@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -214,17 +212,17 @@ std::map<std::string, std::string> read_safetensors_metadata(const std::string& 
   return parse_header(file, path).metadata;
 }
 
-void write_safetensors(const std::string& path, const std::map<std::string, torch::Tensor>& tensors,
-                       const std::map<std::string, std::string>& metadata) {
+std::vector<uint8_t> encode_safetensors(const std::map<std::string, torch::Tensor>& tensors,
+                                        const std::map<std::string, std::string>& metadata) {
   nlohmann::json header = nlohmann::json::object();
   std::vector<torch::Tensor> payload;
   uint64_t offset = 0;
   for (const auto& [name, tensor] : tensors) {
     if (name.empty() || name == "__metadata__") {
-      throw Error(path + ": '" + name + "' cannot be a safetensors tensor name");
+      throw Error("safetensors: '" + name + "' cannot be a tensor name");
     }
     if (!tensor.defined() || !tensor.is_floating_point()) {
-      throw Error(path + ": tensor '" + name + "' is not a floating-point tensor");
+      throw Error("safetensors: tensor '" + name + "' is not a floating-point tensor");
     }
     torch::Tensor t = tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous();
     const uint64_t bytes = static_cast<uint64_t>(t.numel()) * 4;
@@ -240,36 +238,18 @@ void write_safetensors(const std::string& path, const std::map<std::string, torc
   // The format asks for the data to start 8-byte aligned; spaces are valid JSON padding.
   text.append((8 - text.size() % 8) % 8, ' ');
 
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw Error("cannot write " + temporary);
-    }
-    uint8_t length[8];
-    const uint64_t n = text.size();
-    for (int i = 0; i < 8; ++i) {
-      length[i] = static_cast<uint8_t>(n >> (8 * i));
-    }
-    out.write(reinterpret_cast<const char*>(length), 8);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    for (const torch::Tensor& t : payload) {
-      out.write(static_cast<const char*>(t.data_ptr()), static_cast<std::streamsize>(t.nbytes()));
-    }
-    out.flush();
-    if (!out) {
-      out.close();
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw Error("error writing " + temporary + " (disk full?)");
-    }
+  std::vector<uint8_t> out(8 + text.size() + offset);
+  const uint64_t n = text.size();
+  for (int i = 0; i < 8; ++i) {
+    out[i] = static_cast<uint8_t>(n >> (8 * i));
   }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    throw Error("cannot rename " + temporary + " to " + path);
+  std::memcpy(out.data() + 8, text.data(), text.size());
+  uint8_t* data = out.data() + 8 + text.size();
+  for (const torch::Tensor& t : payload) {
+    std::memcpy(data, t.data_ptr(), t.nbytes());
+    data += t.nbytes();
   }
+  return out;
 }
 
 }  // namespace emergence

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace emergence {
 
@@ -14,9 +15,10 @@ std::map<std::string, torch::Tensor> read_safetensors(const std::string& path);
 // The "__metadata__" string map of a .safetensors file (empty when it has none).
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path);
 
-// Writes float32 tensors (other floating types are converted) in sorted-name order with the header
-// padded to a multiple of 8 bytes, through a temporary file and a rename.
-void write_safetensors(const std::string& path, const std::map<std::string, torch::Tensor>& tensors,
-                       const std::map<std::string, std::string>& metadata = {});
+// The bytes of a .safetensors file of float32 tensors (other floating types are converted) in
+// sorted-name order, with the header padded to a multiple of 8 bytes. Error naming a tensor that
+// is not floating-point or whose name the format cannot hold.
+std::vector<uint8_t> encode_safetensors(const std::map<std::string, torch::Tensor>& tensors,
+                                        const std::map<std::string, std::string>& metadata = {});
 
 }  // namespace emergence

@@ -1,10 +1,8 @@
 #include "dataset_manifest.h"
 
-#include <cstdio>
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace emergence {
@@ -57,27 +55,12 @@ std::vector<std::string> split_csv_line(const std::string& line, const std::stri
 }  // namespace
 
 void write_manifest(const std::string& path, const std::vector<ManifestRow>& rows) {
-  const std::string tmp = path + ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw Error("cannot write " + path);
-    }
-    out << kHeader << "\n";
-    for (const ManifestRow& row : rows) {
-      out << quoted(row.file) << ',' << quoted(row.codepoints) << ',' << quoted(row.name) << ','
-          << quoted(row.class_name) << "\n";
-    }
-    if (!out.flush()) {
-      throw Error("cannot write " + path + " (disk full?)");
-    }
+  std::string text = std::string(kHeader) + "\n";
+  for (const ManifestRow& row : rows) {
+    text += quoted(row.file) + ',' + quoted(row.codepoints) + ',' + quoted(row.name) + ',' +
+            quoted(row.class_name) + "\n";
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write " + path + ": " + ec.message());
-  }
+  write_file_atomically(path, text);
 }
 
 std::vector<ManifestRow> read_manifest(const std::string& path) {

@@ -17,7 +17,7 @@ struct ManifestRow {
 constexpr const char* kManifestFile = "manifest.csv";
 
 // RFC 4180 CSV with the header "file,codepoints,name,class"; fields are quoted when they hold a
-// comma or a quote. Written through a temporary name and a rename.
+// comma or a quote. Replaced atomically (write_file_atomically).
 void write_manifest(const std::string& path, const std::vector<ManifestRow>& rows);
 // Errors name the file and line.
 std::vector<ManifestRow> read_manifest(const std::string& path);

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_file.h"
 #include "core/model/model_folder.h"
@@ -194,17 +194,12 @@ void Trainer::save_checkpoint(const std::string& path) const {
   root.write("model", model_archive);
   root.write("ema", ema_archive);
   root.write("optimizer", optimizer_archive);
-  const std::string tmp = path + ".part";
-  try {
-    root.save_to(tmp);
-  } catch (const c10::Error& e) {
-    throw Error("cannot write checkpoint " + path + ": " + e.what_without_backtrace());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    throw Error("cannot write checkpoint " + path + ": " + ec.message());
-  }
+  std::string bytes;
+  root.save_to([&bytes](const void* data, size_t size) {
+    bytes.append(static_cast<const char*>(data), size);
+    return size;
+  });
+  write_file_atomically(path, bytes);
 }
 
 std::unique_ptr<Trainer> Trainer::resume(const std::string& path, TrainingData data) {

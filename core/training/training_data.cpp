@@ -1,9 +1,9 @@
 #include "training_data.h"
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_file.h"
 #include "core/npy.h"
@@ -81,11 +81,7 @@ void write_training_npy(const std::string& dir, const TrainingData& data) {
                                {"channels", data.images.size(1)},
                                {"height", data.images.size(2)},
                                {"width", data.images.size(3)}};
-  std::ofstream out(folder / kDatasetJson, std::ios::trunc);
-  out << meta.dump(2) << "\n";
-  if (!out.flush()) {
-    throw Error("cannot write " + (folder / kDatasetJson).string());
-  }
+  write_file_atomically((folder / kDatasetJson).string(), meta.dump(2) + "\n");
 }
 
 TrainingData read_training_npy(const std::string& dir) {

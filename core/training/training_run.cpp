@@ -2,12 +2,15 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/model/unet2d_model.h"
+#include "core/staged_output.h"
 #include "default_unet_config.h"
 #include "trainer.h"
 
@@ -24,6 +27,23 @@ std::string format_duration(double seconds) {
 std::filesystem::path work_folder(const TrainingRunSpec& spec) {
   return spec.work_dir.empty() ? std::filesystem::path(spec.out_dir + ".train")
                                : std::filesystem::path(spec.work_dir);
+}
+
+constexpr const char* kLossHeader = "step,loss,smoothed_loss,lr,seconds\n";
+
+// A resumed run's loss log keeps the rows up to the checkpoint's step. A killed run may have
+// logged steps past its last checkpoint, which the resumed run logs again, and cut its last row
+// short; both go, so that each step has one complete row.
+void trim_loss_log(const std::string& path, int64_t last_step) {
+  std::ifstream in(path, std::ios::binary);
+  std::string kept = kLossHeader;
+  std::string line;
+  for (bool header = true; std::getline(in, line) && !in.eof(); header = false) {
+    if (!header && std::strtoll(line.c_str(), nullptr, 10) <= last_step) {
+      kept += line + "\n";
+    }
+  }
+  write_file_atomically(path, kept);
 }
 
 }  // namespace
@@ -59,6 +79,9 @@ void check_training_destinations(const TrainingRunSpec& spec) {
     throw Error("give either --resume (continue the run) or --overwrite (start afresh), not both");
   }
   const fs::path work = work_folder(spec);
+  // What a killed earlier run left: a half-written checkpoint, an unfinished model folder.
+  recover_folder(work.string());
+  recover_folder(spec.out_dir);
   std::error_code ec;
   if (spec.resume) {
     if (!fs::is_regular_file(work / "checkpoint.pt", ec)) {
@@ -104,13 +127,14 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
     if (spec.options.decay_steps > 0) {
       trainer->set_decay_steps(spec.options.decay_steps);
     }
+    trim_loss_log(loss_csv, trainer->steps_done());
     log << "resumed " << checkpoint << " at step " << trainer->steps_done() << "\n";
   } else {
     const UNet2DConfig config = default_unet_config(
         static_cast<int>(data.images.size(2)), static_cast<int>(data.images.size(1)), spec.channels,
         static_cast<int>(data.class_names.size()));
     trainer = std::make_unique<Trainer>(config, data, spec.options);
-    std::ofstream(loss_csv, std::ios::trunc) << "step,loss,smoothed_loss,lr,seconds\n";
+    write_file_atomically(loss_csv, kLossHeader);
   }
   log << "training " << parameter_count(*trainer->model()) << " parameters on " << data.size()
       << " images (" << data.class_names.size() << " classes), batch "

@@ -12,8 +12,8 @@
 #include "core/media/export/gif_encoder.h"
 #include "core/media/export/mp4_encoder.h"
 #include "core/media/export/png_text.h"
-#include "core/media/export/staged_output.h"
 #include "core/media/export/webp_encoder.h"
+#include "core/staged_output.h"
 
 namespace emergence {
 namespace {
@@ -288,12 +288,7 @@ ExportResult export_trajectory(const Trajectory& t, const ExportSettings& s,
       output.write(media[i], encoded.media[i]);
     }
     output.write(names.back(), to_bytes(sidecar_text(t, s, frames, media, encoded)));
-    const std::vector<std::string> stale = superseded_frames(s, media);
-    result.files = output.commit();
-    for (const std::string& name : stale) {
-      std::error_code ignored;
-      std::filesystem::remove(std::filesystem::path(s.directory) / name, ignored);
-    }
+    result.files = output.commit(superseded_frames(s, media));
     result.frames = encoded.pictures;
     result.width = encoded.size.width;
     result.height = encoded.size.height;

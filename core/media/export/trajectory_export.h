@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/file_sink.h"
 #include "core/media/export/export_settings.h"
-#include "core/media/export/file_sink.h"
 #include "core/media/export/png_text.h"
 #include "core/trajectory.h"
 

@@ -6,8 +6,8 @@
 
 namespace emergence {
 
-// Where exported bytes go. Exports write only through a sink, so tests can stand in a sink that
-// fails part-way (a full disk) and check that nothing is left behind.
+// Where staged files' bytes go (StagedOutput). Writers go through a sink so that tests can stand
+// in one that fails part-way (a full disk) and check that nothing is left behind.
 class FileSink {
  public:
   virtual ~FileSink() = default;
@@ -17,8 +17,7 @@ class FileSink {
                           std::string& reason) = 0;
 };
 
-// The real disk: POSIX write in a loop, then fsync and close, each checked, so ENOSPC and EDQUOT
-// surface here and not later as a silently truncated file.
+// The real disk: write_synced_file (core/atomic_file.h).
 class DiskFileSink : public FileSink {
  public:
   bool write_file(const std::string& path, const uint8_t* data, size_t size,
