@@ -9,11 +9,13 @@
 #include "samplers/euler_ancestral_sampler.h"
 #include "samplers/euler_sampler.h"
 #include "samplers/heun_sampler.h"
+#include "samplers/unipc_sampler.h"
 
 namespace emergence {
 
 std::vector<std::string> sampler_names() {
-  return {"ddpm", "ddim", "euler", "euler_a", "heun", "dpmpp_2m"};
+  return {"ddpm",     "ddim",  "euler",     "euler_a", "heun",
+          "dpmpp_2m", "unipc", "unipc_bh1", "unipc_3", "unipc_bh1_3"};
 }
 
 void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
@@ -50,8 +52,17 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   if (n == "dpmpp_2m") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings);
   }
-  throw Error("unknown sampler '" + n +
-              "' (expected ddpm, ddim, euler, euler_a, heun or dpmpp_2m)");
+  if (n == "unipc" || n == "unipc_bh1" || n == "unipc_3" || n == "unipc_bh1_3") {
+    const bool bh1 = n.rfind("unipc_bh1", 0) == 0;
+    const int order = n.back() == '3' ? 3 : 2;
+    return std::make_unique<UniPcSampler>(
+        schedule, settings, bh1 ? UniPcSampler::Variant::Bh1 : UniPcSampler::Variant::Bh2, order);
+  }
+  std::string known;
+  for (const std::string& name : sampler_names()) {
+    known += (known.empty() ? "" : ", ") + name;
+  }
+  throw Error("unknown sampler '" + n + "' (expected one of " + known + ")");
 }
 
 }  // namespace emergence

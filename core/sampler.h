@@ -36,6 +36,9 @@ struct SamplerSettings {
   // Heun: diffusers' trapezoid at every step, which extrapolates past the second estimate when
   // σ_i > 3·σ_{i+1}. Off, such a step's correction stops at the second estimate.
   bool heun_extrapolate = false;
+  // UniPC: the last step ends at σ(0), the smallest training σ, instead of 0 (diffusers'
+  // final_sigmas_type "sigma_min"; from the scheduler config).
+  bool final_sigma_min = false;
 };
 
 // The sampler's own settings check: names the parameter and its allowed range.

@@ -15,9 +15,13 @@ struct ClassName {
 };
 
 constexpr ClassName kClasses[] = {
-    {"DDPMScheduler", "ddpm"},           {"DDIMScheduler", "ddim"},
-    {"EulerDiscreteScheduler", "euler"}, {"EulerAncestralDiscreteScheduler", "euler_a"},
-    {"HeunDiscreteScheduler", "heun"},   {"DPMSolverMultistepScheduler", "dpmpp_2m"},
+    {"DDPMScheduler", "ddpm"},
+    {"DDIMScheduler", "ddim"},
+    {"EulerDiscreteScheduler", "euler"},
+    {"EulerAncestralDiscreteScheduler", "euler_a"},
+    {"HeunDiscreteScheduler", "heun"},
+    {"DPMSolverMultistepScheduler", "dpmpp_2m"},
+    {"UniPCMultistepScheduler", "unipc"},
 };
 
 std::string key_name(const char* key) { return std::string("scheduler config key '") + key + "'"; }
@@ -51,11 +55,27 @@ int int_or(const nlohmann::json& j, const char* key, int fallback, int min) {
              : static_cast<int>(json_integer(*it, key_name(key), min, INT_MAX));
 }
 
+// The variant of a class's sampler that its own options pick: UniPC's solver type and order.
+std::string variant_of(const std::string& sampler, const nlohmann::json& j) {
+  if (sampler == "unipc") {
+    const bool bh1 = value_or<std::string>(j, "solver_type", "bh2") == "bh1";
+    const bool third = int_or(j, "solver_order", 2, 1) >= 3;
+    return std::string(bh1 ? "unipc_bh1" : "unipc") + (third ? "_3" : "");
+  }
+  return sampler;
+}
+
 }  // namespace
 
 std::string diffusers_class_for(const std::string& sampler_name) {
   for (const auto& c : kClasses) {
     if (sampler_name == c.ours) {
+      return c.diffusers;
+    }
+  }
+  // Variants: unipc_bh1 is UniPCMultistepScheduler.
+  for (const auto& c : kClasses) {
+    if (sampler_name.rfind(std::string(c.ours) + "_", 0) == 0) {
       return c.diffusers;
     }
   }
@@ -77,6 +97,7 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
     }
   }
   const bool alpha_indexed = !known || c.sampler.name == "ddim" || c.sampler.name == "ddpm";
+  c.sampler.name = variant_of(c.sampler.name, j);
 
   c.training.num_train_timesteps = int_or(j, "num_train_timesteps", 1000, 1);
   c.training.beta_schedule =
@@ -112,6 +133,7 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
   c.sampler.clip_sample = value_or<bool>(j, "clip_sample", alpha_indexed);
   c.sampler.clip_sample_range = value_or<double>(j, "clip_sample_range", 1.0);
   c.sampler.set_alpha_to_one = value_or<bool>(j, "set_alpha_to_one", true);
+  c.sampler.final_sigma_min = value_or<std::string>(j, "final_sigmas_type", "zero") == "sigma_min";
   return c;
 }
 

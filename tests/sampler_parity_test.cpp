@@ -262,6 +262,30 @@ TEST(DdimNextStep, DefaultLandsOnTheNextListedTimestepDiffusersOnTMinusStride) {
   EXPECT_EQ(diffusers->state_sigmas()[2], schedule.sigma(933));
 }
 
+// diffusers' UniPC bh1 ends in NaN when it steps to σ = 0 (final_sigmas_type "zero", its
+// default): the first-order last step subtracts α_t·B(h)·0 with B(h) = h = −∞. Ours takes that
+// step as x̂0 and otherwise follows the recorded run, which ended at σ(0) instead.
+TEST(UniPcBh1, StepToZeroLandsOnTheLastCleanEstimate) {
+  ReferenceCase c = load_case("unipc_bh1_sigma_min_scaled_linear_20");
+  c.config.sampler.final_sigma_min = false;
+  NoiseSchedule schedule(c.config.training);
+  auto sampler = make_sampler(schedule, c.config.sampler);
+  ASSERT_EQ(sampler->state_sigmas().back(), 0.0);
+  ReplayNoise noise(std::vector<torch::Tensor>{});
+  torch::Tensor x = c.trajectory[0];
+  const int n = sampler->num_calls();
+  for (int i = 0; i < n; ++i) {
+    const StepResult r = sampler->step(c.model_outputs[i], i, x, noise);
+    x = r.prev_sample;
+    if (i + 1 < n) {
+      EXPECT_LE(max_scaled_error(x, c.trajectory[i + 1]), 1e-5) << "trajectory entry " << i + 1;
+    } else {
+      ASSERT_TRUE(torch::isfinite(x).all().item<bool>());
+      EXPECT_TRUE(torch::equal(x, r.pred_x0));
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Diffusers, SamplerParity,
     ::testing::Values("ddim_linear_eps_leading_50", "ddim_cosine_vpred_20", "ddpm_linear_25",
@@ -274,7 +298,11 @@ INSTANTIATE_TEST_SUITE_P(
                       "euler_exponential_scaled_linear_20", "euler_beta_scaled_linear_20",
                       "heun_beta_scaled_linear_8", "dpmsolver_pp2m_exponential_scaled_linear_15",
                       "dpmsolver_pp2m_beta_scaled_linear_15",
-                      "dpmsolver_pp2m_exponential_cosine_vpred_12", "euler_ays_scaled_linear_10"));
+                      "dpmsolver_pp2m_exponential_cosine_vpred_12", "euler_ays_scaled_linear_10",
+                      "unipc_bh2_scaled_linear_20", "unipc_bh2_karras_scaled_linear_15",
+                      "unipc_bh2_trailing_cosine_vpred_12", "unipc_bh1_sigma_min_scaled_linear_20",
+                      "unipc_bh1_3_sigma_min_karras_scaled_linear_15",
+                      "unipc_bh2_3_leading_scaled_linear_25"));
 
 }  // namespace
 }  // namespace emergence

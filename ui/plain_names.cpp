@@ -37,6 +37,23 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "DPM-Solver++ 2M (Lu et al. 2022): uses the previous step too; "
                        "deterministic and sharp in 15–30 steps")},
+    {"unipc", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "UniPC (Zhao et al. 2023): predicts from the previous step and corrects "
+                       "with each new model call at no extra cost; deterministic, good in 10–20 "
+                       "steps (bh2 variant, order 2)")},
+    {"unipc_bh1", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "UniPC (Zhao et al. 2023), bh1 variant, order 2: recommended for "
+                       "unconditional models under 10 steps")},
+    {"unipc_3", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "UniPC (Zhao et al. 2023), bh2 variant, order 3: uses the two previous "
+                       "steps; recommended for unconditional models, and ComfyUI's uni_pc_bh2")},
+    {"unipc_bh1_3", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "UniPC (Zhao et al. 2023), bh1 variant, order 3: what ComfyUI's uni_pc and "
+                       "AUTOMATIC1111's UniPC use")},
 };
 
 constexpr Words kSpacings[] = {

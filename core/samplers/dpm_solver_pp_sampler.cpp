@@ -3,22 +3,6 @@
 #include <cmath>
 
 namespace emergence {
-namespace {
-
-// A VE σ seen as the VP pair (α_t, σ_t) = (1/√(σ²+1), σ/√(σ²+1)) and its log-SNR λ = log α − log σ.
-struct VpPoint {
-  float alpha;
-  float sigma;
-  float lambda;
-};
-
-VpPoint vp_point(float ve_sigma) {
-  const float alpha = 1.0f / std::sqrt(ve_sigma * ve_sigma + 1.0f);
-  const float sigma = ve_sigma * alpha;
-  return {alpha, sigma, std::log(alpha) - std::log(sigma)};
-}
-
-}  // namespace
 
 StepResult DpmSolverPPSampler::step(const torch::Tensor& model_output, int i,
                                     const torch::Tensor& x, NoiseSource&) {
@@ -26,19 +10,7 @@ StepResult DpmSolverPPSampler::step(const torch::Tensor& model_output, int i,
   const VpPoint s0 = vp_point(sigmas_[i]);
   const VpPoint t = vp_point(sigmas_[i + 1]);
   const CleanAndNoise p = split_vp(x, model_output, s0.alpha * s0.alpha, settings_.prediction);
-  // diffusers converts with α_t, σ_t of the σ-grid rather than √ᾱ; the same up to rounding.
-  torch::Tensor x0;
-  switch (settings_.prediction) {
-    case PredictionType::Epsilon:
-      x0 = (x - s0.sigma * model_output) / s0.alpha;
-      break;
-    case PredictionType::VPrediction:
-      x0 = s0.alpha * x - s0.sigma * model_output;
-      break;
-    case PredictionType::Sample:
-      x0 = model_output;
-      break;
-  }
+  const torch::Tensor x0 = vp_x0(x, model_output, s0, settings_.prediction);
   // The step to σ = 0 is always first order (final_sigmas_type "zero").
   const bool lower_order_final = i == n - 1;
   const float h = t.lambda - s0.lambda;

@@ -10,7 +10,7 @@ namespace emergence {
 class DpmSolverPPSampler : public SigmaSampler {
  public:
   DpmSolverPPSampler(const NoiseSchedule& schedule, const SamplerSettings& settings)
-      : SigmaSampler(schedule, settings, /*round_timesteps=*/true) {}
+      : SigmaSampler(schedule, settings, GridTimesteps::DpmSolver) {}
   std::string name() const override { return "dpmpp_2m"; }
   double init_noise_sigma() const override { return 1.0; }
   StepResult step(const torch::Tensor& model_output, int i, const torch::Tensor& x,

@@ -34,31 +34,38 @@ bool strictly_descending(const std::vector<double>& ts) {
 }  // namespace
 
 SigmaSampler::SigmaSampler(const NoiseSchedule& schedule, const SamplerSettings& settings,
-                           bool round_timesteps)
+                           GridTimesteps kind, FinalSigma final_sigma)
     : schedule_(schedule), settings_(settings) {
   const StepSelection& selection = settings.selection;
-  if (defines_sigmas(selection.spacing) && selection.shift == 1.0) {
-    set_sigma_grid(round_timesteps);
+  const bool sigma_grid = defines_sigmas(selection.spacing) && selection.shift == 1.0;
+  if (sigma_grid) {
+    set_sigma_grid(kind);
   } else {
-    set_timestep_grid(round_timesteps);
+    set_timestep_grid(kind != GridTimesteps::Fractional);
   }
-  sigmas_.push_back(0.0f);
+  if (final_sigma == FinalSigma::Zero) {
+    sigmas_.push_back(0.0f);
+  } else {
+    // diffusers repeats the last σ of a schedule made of σ (σ(0) itself for Karras, exponential
+    // and beta) and appends σ(0) otherwise.
+    sigmas_.push_back(sigma_grid ? sigmas_.back() : schedule_.sigma(0));
+  }
   state_sigmas_.assign(sigmas_.begin(), sigmas_.end());
 }
 
 // diffusers steps on the schedule's σ themselves and hands the model the timestep of each σ:
-// fractional for Euler and Heun. DPM-Solver casts them to int64 after rounding the Karras ones,
-// except on the cosine schedule; the exponential and beta ones it only truncates, so timesteps
-// may repeat while σ still falls. ComfyUI's σ schedules, which diffusers lacks, are rounded to
-// the nearest training step in log σ, as ComfyUI's model wrapper does.
-void SigmaSampler::set_sigma_grid(bool integer_timesteps) {
+// fractional for Euler and Heun. The multistep schedulers cast them to int64 after rounding the
+// Karras ones (DPM-Solver not on the cosine schedule); the exponential and beta ones they only
+// truncate, so timesteps may repeat while σ still falls. ComfyUI's σ schedules, which diffusers
+// lacks, are rounded to the nearest training step in log σ, as ComfyUI's model wrapper does.
+void SigmaSampler::set_sigma_grid(GridTimesteps kind) {
   const Spacing spacing = settings_.selection.spacing;
   const bool cosine = schedule_.config().beta_schedule == BetaSchedule::SquaredCosCapV2;
   const bool truncate = spacing == Spacing::Exponential || spacing == Spacing::Beta ||
-                        (spacing == Spacing::Karras && cosine);
+                        (spacing == Spacing::Karras && cosine && kind == GridTimesteps::DpmSolver);
   for (double sigma : schedule_sigmas(schedule_, settings_.selection, settings_.steps)) {
     const double t = schedule_.timestep_of_sigma(sigma);
-    if (integer_timesteps) {
+    if (kind != GridTimesteps::Fractional) {
       timesteps_.push_back(truncate ? std::trunc(t) : std::nearbyint(t));
     } else {
       timesteps_.push_back(static_cast<float>(t));
@@ -96,6 +103,25 @@ double SigmaSampler::init_noise_sigma() const {
 
 torch::Tensor scale_by_sigma(const torch::Tensor& x, float sigma) {
   return x / std::sqrt(sigma * sigma + 1.0f);
+}
+
+VpPoint vp_point(float ve_sigma) {
+  const float alpha = 1.0f / std::sqrt(ve_sigma * ve_sigma + 1.0f);
+  const float sigma = ve_sigma * alpha;
+  return {alpha, sigma, std::log(alpha) - std::log(sigma)};
+}
+
+torch::Tensor vp_x0(const torch::Tensor& x, const torch::Tensor& model_output, const VpPoint& p,
+                    PredictionType type) {
+  switch (type) {
+    case PredictionType::Epsilon:
+      return (x - p.sigma * model_output) / p.alpha;
+    case PredictionType::VPrediction:
+      return p.alpha * x - p.sigma * model_output;
+    case PredictionType::Sample:
+      break;
+  }
+  return model_output;
 }
 
 }  // namespace emergence

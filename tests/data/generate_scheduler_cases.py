@@ -30,7 +30,8 @@ SD = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_sch
 LINEAR = dict(num_train_timesteps=1000, beta_start=0.0001, beta_end=0.02, beta_schedule="linear")
 COSINE = dict(num_train_timesteps=1000, beta_schedule="squaredcos_cap_v2")
 
-# name: (class, constructor kwargs, steps, step kwargs, seed)
+# name: (class, constructor kwargs, steps, step kwargs, seed[, STOCHASTIC])
+STOCHASTIC = "stochastic"  # pass the x_init generator to step() and record every draw
 CASES = {
     # The most common artist default, "DPM++ 2M Karras", on Stable Diffusion's schedule.
     "dpmsolver_pp2m_karras_scaled_linear_15": (
@@ -80,6 +81,25 @@ CASES = {
              prediction_type="v_prediction"), 12, {}, 2013),
     # Align Your Steps' 10-step SD 1.5 σ, handed to set_timesteps(sigmas=...) as diffusers' docs do.
     "euler_ays_scaled_linear_10": ("EulerDiscreteScheduler", dict(SD), 10, {}, 2014),
+    # UniPC: diffusers' default (bh2, order 2), then Karras, cosine with v-prediction, bh1 and
+    # order 3. bh1 ends at sigma_min: with final_sigmas_type "zero" diffusers' last bh1 step is
+    # NaN (it multiplies B(h) = -inf by a zero residual).
+    "unipc_bh2_scaled_linear_20": ("UniPCMultistepScheduler", dict(SD), 20, {}, 2101),
+    "unipc_bh2_karras_scaled_linear_15": (
+        "UniPCMultistepScheduler", dict(SD, use_karras_sigmas=True), 15, {}, 2102),
+    "unipc_bh2_trailing_cosine_vpred_12": (
+        "UniPCMultistepScheduler",
+        dict(COSINE, prediction_type="v_prediction", timestep_spacing="trailing"), 12, {}, 2103),
+    "unipc_bh1_sigma_min_scaled_linear_20": (
+        "UniPCMultistepScheduler", dict(SD, solver_type="bh1", final_sigmas_type="sigma_min"), 20,
+        {}, 2104),
+    "unipc_bh1_3_sigma_min_karras_scaled_linear_15": (
+        "UniPCMultistepScheduler",
+        dict(SD, solver_type="bh1", solver_order=3, final_sigmas_type="sigma_min",
+             use_karras_sigmas=True), 15, {}, 2105),
+    "unipc_bh2_3_leading_scaled_linear_25": (
+        "UniPCMultistepScheduler",
+        dict(SD, solver_order=3, timestep_spacing="leading", steps_offset=1), 25, {}, 2106),
 }
 
 # Cases whose schedule is passed to set_timesteps instead of being made from the config, with
@@ -108,26 +128,60 @@ def json_safe(value):
     return value
 
 
-def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None, set_kwargs=None):
+class DrawRecorder:
+    """Stands in for randn_tensor in the scheduler's module: records every tensor diffusers draws
+    there (per step call), or hands out recorded ones instead of drawing. Only the draws of a
+    STOCHASTIC case are kept (Euler draws its unused churn noise from the global generator)."""
+
+    def __init__(self, cls_name, replay=None):
+        self.module = sys.modules[getattr(diffusers, cls_name).__module__]
+        self.replay = None if replay is None else list(replay)
+        self.draws, self.per_call = [], []
+
+    def __enter__(self):
+        self.original = getattr(self.module, "randn_tensor", None)
+        if self.original is not None:
+            self.module.randn_tensor = self.draw
+        return self
+
+    def __exit__(self, *exc):
+        if self.original is not None:
+            self.module.randn_tensor = self.original
+
+    def draw(self, *args, **kwargs):
+        if self.replay is not None:
+            noise = torch.from_numpy(self.replay.pop(0))
+        else:
+            noise = self.original(*args, **kwargs)
+        self.draws.append(noise.clone())
+        self.per_call[-1] += 1
+        return noise
+
+
+def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None, set_kwargs=None, stochastic=False,
+        replay=None):
     scheduler = getattr(diffusers, cls_name)(**kwargs)
     if set_kwargs:
         scheduler.set_timesteps(**set_kwargs)
     else:
         scheduler.set_timesteps(steps)
+    generator = torch.Generator("cpu").manual_seed(seed) if seed is not None else None
     if x_init is None:
-        x_init = torch.randn([1, 3, 8, 8], generator=torch.Generator("cpu").manual_seed(seed),
-                             dtype=torch.float32)
+        x_init = torch.randn([1, 3, 8, 8], generator=generator, dtype=torch.float32)
     x = x_init * scheduler.init_noise_sigma
     trajectory, inputs, model_ts, outputs = [x], [], [], []
-    for t in scheduler.timesteps:
-        x_in = scheduler.scale_model_input(x, t)
-        out = fake_model(x_in, float(t))
-        x = scheduler.step(out, t, x, **step_kwargs).prev_sample
-        inputs.append(x_in)
-        model_ts.append(float(t))
-        outputs.append(out)
-        trajectory.append(x)
-    return scheduler, x_init, trajectory, inputs, model_ts, outputs
+    extra = dict(generator=generator) if stochastic else {}
+    with DrawRecorder(cls_name, replay) as recorder:
+        for t in scheduler.timesteps:
+            x_in = scheduler.scale_model_input(x, t)
+            out = fake_model(x_in, float(t))
+            recorder.per_call.append(0)
+            x = scheduler.step(out, t, x, **step_kwargs, **extra).prev_sample
+            inputs.append(x_in)
+            model_ts.append(float(t))
+            outputs.append(out)
+            trajectory.append(x)
+    return scheduler, x_init, trajectory, inputs, model_ts, outputs, recorder
 
 
 def save(folder, name, array):
@@ -135,10 +189,11 @@ def save(folder, name, array):
 
 
 def write_case(name):
-    cls_name, kwargs, steps, step_kwargs, seed = CASES[name]
+    cls_name, kwargs, steps, step_kwargs, seed, *flags = CASES[name]
+    stochastic = STOCHASTIC in flags
     schedule, set_kwargs = CUSTOM_SCHEDULES.get(name, (None, None))
-    scheduler, x_init, traj, inputs, model_ts, outputs = run(cls_name, kwargs, steps, step_kwargs, seed,
-                                                             set_kwargs=set_kwargs)
+    scheduler, x_init, traj, inputs, model_ts, outputs, recorder = run(
+        cls_name, kwargs, steps, step_kwargs, seed, set_kwargs=set_kwargs, stochastic=stochastic)
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     scheduler.save_config(folder)
@@ -153,6 +208,8 @@ def write_case(name):
     }
     if hasattr(scheduler, "sigmas"):
         arrays["sigmas.npy"] = scheduler.sigmas.numpy().astype(np.float32)
+    if stochastic:
+        arrays["noises.npy"] = torch.stack(recorder.draws).numpy().astype(np.float32)
     for file, array in arrays.items():
         save(folder, file, array)
     case = {
@@ -163,7 +220,7 @@ def write_case(name):
         "num_inference_steps": steps,
         "len_timesteps_after_set_timesteps": len(scheduler.timesteps),
         "step_kwargs": step_kwargs,
-        "generator_passed_to_step": False,
+        "generator_passed_to_step": stochastic,
         "seed": seed,
         "x_init": "torch.randn([1,3,8,8], generator=torch.Generator('cpu').manual_seed(seed)); float32",
         "init_noise_sigma": float(scheduler.init_noise_sigma),
@@ -177,6 +234,17 @@ def write_case(name):
         "peer": f"diffusers {diffusers.__version__}, torch {torch.__version__}, one thread",
         "files": sorted(["case.json", "scheduler_config.json"] + list(arrays)),
     }
+    if stochastic:
+        case["noise"] = {
+            "count": len(recorder.draws),
+            "draws_per_step_call": recorder.per_call,
+            "how": "generator = torch.Generator('cpu').manual_seed(seed); x_init = "
+                   "torch.randn([1,3,8,8], generator=generator) is the FIRST draw; the same generator "
+                   "object is then passed as `generator=` to every scheduler.step call, and "
+                   "noises.npy[k] is the k-th tensor the scheduler drew inside step() (its module's "
+                   "randn_tensor, recorded as it returned). To replay, substitute noises.npy[k] for "
+                   "the k-th draw.",
+        }
     if set_kwargs:
         case["set_timesteps_kwargs"] = set_kwargs
         case["schedule"] = schedule
@@ -185,19 +253,21 @@ def write_case(name):
     with open(os.path.join(folder, "case.json"), "w") as f:
         json.dump(case, f, indent=2)
         f.write("\n")
-    check_replay(folder, cls_name, step_kwargs, steps, set_kwargs)
+    check_replay(folder, cls_name, step_kwargs, steps, set_kwargs, stochastic)
     print(f"{name}: {len(outputs)} model calls, timesteps {scheduler.timesteps.tolist()}")
 
 
-def check_replay(folder, cls_name, step_kwargs, steps, set_kwargs=None):
-    """Rebuilds the scheduler from the written config and reruns it from the written x_init."""
+def check_replay(folder, cls_name, step_kwargs, steps, set_kwargs=None, stochastic=False):
+    """Rebuilds the scheduler from the written config and reruns it from the written x_init,
+    handing it the written noises in place of its draws."""
     config = json.load(open(os.path.join(folder, "scheduler_config.json")))
-    scheduler_cls = getattr(diffusers, cls_name)
     kwargs = {k: v for k, v in config.items() if not k.startswith("_")}
     x_init = torch.from_numpy(np.load(os.path.join(folder, "x_init.npy")))
-    scheduler = scheduler_cls(**kwargs)
-    scheduler.set_timesteps(steps)
-    _, _, traj, _, _, _ = run(cls_name, kwargs, steps, step_kwargs, None, x_init, set_kwargs)
+    replay = list(np.load(os.path.join(folder, "noises.npy"))) if stochastic else None
+    _, _, traj, _, _, _, recorder = run(cls_name, kwargs, steps, step_kwargs, None, x_init,
+                                        set_kwargs, stochastic=stochastic, replay=replay)
+    if replay is not None and recorder.replay:
+        raise SystemExit(f"{folder}: replay left {len(recorder.replay)} recorded noises unused")
     recorded = np.load(os.path.join(folder, "trajectory.npy"))
     if not np.array_equal(torch.stack(traj).numpy(), recorded):
         raise SystemExit(f"{folder}: replay from the written files differs")
