@@ -14,8 +14,9 @@
 namespace emergence {
 
 std::vector<std::string> sampler_names() {
-  return {"ddpm",     "ddim",  "euler",     "euler_a", "heun",
-          "dpmpp_2m", "unipc", "unipc_bh1", "unipc_3", "unipc_bh1_3"};
+  return {"ddpm",  "ddim",      "euler",        "euler_a",
+          "heun",  "dpmpp_2m",  "dpmpp_2m_sde", "dpmpp_2m_sde_heun",
+          "unipc", "unipc_bh1", "unipc_3",      "unipc_bh1_3"};
 }
 
 void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
@@ -51,6 +52,14 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   }
   if (n == "dpmpp_2m") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings);
+  }
+  if (n == "dpmpp_2m_sde") {
+    return std::make_unique<DpmSolverPPSampler>(schedule, settings,
+                                                DpmSolverPPSampler::Variant::SdeMidpoint);
+  }
+  if (n == "dpmpp_2m_sde_heun") {
+    return std::make_unique<DpmSolverPPSampler>(schedule, settings,
+                                                DpmSolverPPSampler::Variant::SdeHeun);
   }
   if (n == "unipc" || n == "unipc_bh1" || n == "unipc_3" || n == "unipc_bh1_3") {
     const bool bh1 = n.rfind("unipc_bh1", 0) == 0;

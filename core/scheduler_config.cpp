@@ -55,12 +55,18 @@ int int_or(const nlohmann::json& j, const char* key, int fallback, int min) {
              : static_cast<int>(json_integer(*it, key_name(key), min, INT_MAX));
 }
 
-// The variant of a class's sampler that its own options pick: UniPC's solver type and order.
+// The variant of a class's sampler that its own options pick: UniPC's solver type and order,
+// DPM-Solver's SDE form and its solver type.
 std::string variant_of(const std::string& sampler, const nlohmann::json& j) {
   if (sampler == "unipc") {
     const bool bh1 = value_or<std::string>(j, "solver_type", "bh2") == "bh1";
     const bool third = int_or(j, "solver_order", 2, 1) >= 3;
     return std::string(bh1 ? "unipc_bh1" : "unipc") + (third ? "_3" : "");
+  }
+  if (sampler == "dpmpp_2m" &&
+      value_or<std::string>(j, "algorithm_type", "dpmsolver++") == "sde-dpmsolver++") {
+    const bool heun = value_or<std::string>(j, "solver_type", "midpoint") == "heun";
+    return heun ? "dpmpp_2m_sde_heun" : "dpmpp_2m_sde";
   }
   return sampler;
 }
@@ -73,7 +79,7 @@ std::string diffusers_class_for(const std::string& sampler_name) {
       return c.diffusers;
     }
   }
-  // Variants: unipc_bh1 is UniPCMultistepScheduler.
+  // Variants: unipc_bh1 is UniPCMultistepScheduler, dpmpp_2m_sde DPMSolverMultistepScheduler.
   for (const auto& c : kClasses) {
     if (sampler_name.rfind(std::string(c.ours) + "_", 0) == 0) {
       return c.diffusers;

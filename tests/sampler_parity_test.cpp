@@ -302,7 +302,10 @@ INSTANTIATE_TEST_SUITE_P(
                       "unipc_bh2_scaled_linear_20", "unipc_bh2_karras_scaled_linear_15",
                       "unipc_bh2_trailing_cosine_vpred_12", "unipc_bh1_sigma_min_scaled_linear_20",
                       "unipc_bh1_3_sigma_min_karras_scaled_linear_15",
-                      "unipc_bh2_3_leading_scaled_linear_25"));
+                      "unipc_bh2_3_leading_scaled_linear_25", "dpmsolver_sde_pp2m_scaled_linear_20",
+                      "dpmsolver_sde_pp2m_karras_scaled_linear_15",
+                      "dpmsolver_sde_pp2m_heun_karras_scaled_linear_15",
+                      "dpmsolver_sde_pp2m_heun_trailing_cosine_vpred_12"));
 
 }  // namespace
 }  // namespace emergence

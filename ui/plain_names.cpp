@@ -37,6 +37,15 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "DPM-Solver++ 2M (Lu et al. 2022): uses the previous step too; "
                        "deterministic and sharp in 15–30 steps")},
+    {"dpmpp_2m_sde", QT_TRANSLATE_NOOP("PlainNames", "random, detailed"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM-Solver++ 2M SDE (Lu et al. 2022): DPM++ 2M that removes part of the "
+                       "noise each step and adds fresh noise back; varied, detailed images in "
+                       "20–30 steps")},
+    {"dpmpp_2m_sde_heun", QT_TRANSLATE_NOOP("PlainNames", "random, detailed"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM-Solver++ 2M SDE with the Heun form of its second-order term (Lu et "
+                       "al. 2022); a little smoother than the midpoint form")},
     {"unipc", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
      QT_TRANSLATE_NOOP("PlainNames",
                        "UniPC (Zhao et al. 2023): predicts from the previous step and corrects "

@@ -100,6 +100,23 @@ CASES = {
     "unipc_bh2_3_leading_scaled_linear_25": (
         "UniPCMultistepScheduler",
         dict(SD, solver_order=3, timestep_spacing="leading", steps_offset=1), 25, {}, 2106),
+    # DPM++ 2M SDE ("sde-dpmsolver++"): a draw on every step, the last (to sigma 0) included.
+    "dpmsolver_sde_pp2m_scaled_linear_20": (
+        "DPMSolverMultistepScheduler", dict(SD, algorithm_type="sde-dpmsolver++"), 20, {}, 2201,
+        STOCHASTIC),
+    "dpmsolver_sde_pp2m_karras_scaled_linear_15": (
+        "DPMSolverMultistepScheduler",
+        dict(SD, algorithm_type="sde-dpmsolver++", use_karras_sigmas=True), 15, {}, 2202,
+        STOCHASTIC),
+    "dpmsolver_sde_pp2m_heun_karras_scaled_linear_15": (
+        "DPMSolverMultistepScheduler",
+        dict(SD, algorithm_type="sde-dpmsolver++", solver_type="heun", use_karras_sigmas=True), 15,
+        {}, 2203, STOCHASTIC),
+    "dpmsolver_sde_pp2m_heun_trailing_cosine_vpred_12": (
+        "DPMSolverMultistepScheduler",
+        dict(COSINE, algorithm_type="sde-dpmsolver++", solver_type="heun",
+             prediction_type="v_prediction", timestep_spacing="trailing"), 12, {}, 2204,
+        STOCHASTIC),
 }
 
 # Cases whose schedule is passed to set_timesteps instead of being made from the config, with
