@@ -9,14 +9,15 @@
 #include "samplers/euler_ancestral_sampler.h"
 #include "samplers/euler_sampler.h"
 #include "samplers/heun_sampler.h"
+#include "samplers/lms_sampler.h"
 #include "samplers/unipc_sampler.h"
 
 namespace emergence {
 
 std::vector<std::string> sampler_names() {
-  return {"ddpm",  "ddim",      "euler",        "euler_a",
-          "heun",  "dpmpp_2m",  "dpmpp_2m_sde", "dpmpp_2m_sde_heun",
-          "unipc", "unipc_bh1", "unipc_3",      "unipc_bh1_3"};
+  return {"ddpm",      "ddim",     "euler",        "euler_a",           "heun",
+          "lms",       "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "unipc",
+          "unipc_bh1", "unipc_3",  "unipc_bh1_3"};
 }
 
 void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
@@ -49,6 +50,9 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   }
   if (n == "heun") {
     return std::make_unique<HeunSampler>(schedule, settings);
+  }
+  if (n == "lms") {
+    return std::make_unique<LmsSampler>(schedule, settings);
   }
   if (n == "dpmpp_2m") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings);

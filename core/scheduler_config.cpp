@@ -22,6 +22,7 @@ constexpr ClassName kClasses[] = {
     {"HeunDiscreteScheduler", "heun"},
     {"DPMSolverMultistepScheduler", "dpmpp_2m"},
     {"UniPCMultistepScheduler", "unipc"},
+    {"LMSDiscreteScheduler", "lms"},
 };
 
 std::string key_name(const char* key) { return std::string("scheduler config key '") + key + "'"; }

@@ -305,7 +305,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "unipc_bh2_3_leading_scaled_linear_25", "dpmsolver_sde_pp2m_scaled_linear_20",
                       "dpmsolver_sde_pp2m_karras_scaled_linear_15",
                       "dpmsolver_sde_pp2m_heun_karras_scaled_linear_15",
-                      "dpmsolver_sde_pp2m_heun_trailing_cosine_vpred_12"));
+                      "dpmsolver_sde_pp2m_heun_trailing_cosine_vpred_12", "lms_scaled_linear_30",
+                      "lms_karras_scaled_linear_20", "lms_cosine_vpred_15"));
 
 }  // namespace
 }  // namespace emergence

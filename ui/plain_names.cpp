@@ -33,6 +33,10 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "Heun (Karras et al. 2022): corrects each Euler step with a second model "
                        "call; more accurate per step, twice the cost")},
+    {"lms", QT_TRANSLATE_NOOP("PlainNames", "deterministic, smooth"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "LMS (linear multistep, Adams–Bashforth in σ, as in k-diffusion): reuses "
+                       "the slopes of the last four steps; one model call a step")},
     {"dpmpp_2m", QT_TRANSLATE_NOOP("PlainNames", "accurate, few steps"),
      QT_TRANSLATE_NOOP("PlainNames",
                        "DPM-Solver++ 2M (Lu et al. 2022): uses the previous step too; "

@@ -117,6 +117,12 @@ CASES = {
         dict(COSINE, algorithm_type="sde-dpmsolver++", solver_type="heun",
              prediction_type="v_prediction", timestep_spacing="trailing"), 12, {}, 2204,
         STOCHASTIC),
+    # LMS: step(order=4) by default; the first three steps are of order 1, 2, 3.
+    "lms_scaled_linear_30": ("LMSDiscreteScheduler", dict(SD), 30, {}, 2301),
+    "lms_karras_scaled_linear_20": (
+        "LMSDiscreteScheduler", dict(SD, use_karras_sigmas=True), 20, {}, 2302),
+    "lms_cosine_vpred_15": (
+        "LMSDiscreteScheduler", dict(COSINE, prediction_type="v_prediction"), 15, {}, 2303),
 }
 
 # Cases whose schedule is passed to set_timesteps instead of being made from the config, with
