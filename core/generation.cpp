@@ -17,6 +17,7 @@ SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationPar
   s.eta = p.eta;
   s.use_clipped_model_output = !p.diffusers_exact;
   s.heun_extrapolate = p.diffusers_exact;
+  s.dpm2_extrapolate = p.diffusers_exact;
   s.ddim_next_listed = !p.diffusers_exact;
   if (p.spacing != Spacing::Leading) {
     s.selection.steps_offset = 0;

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "samplers/ddim_sampler.h"
 #include "samplers/ddpm_sampler.h"
+#include "samplers/dpm2_sampler.h"
 #include "samplers/dpm_solver_pp_sampler.h"
 #include "samplers/euler_ancestral_sampler.h"
 #include "samplers/euler_sampler.h"
@@ -15,9 +16,21 @@
 namespace emergence {
 
 std::vector<std::string> sampler_names() {
-  return {"ddpm",      "ddim",     "euler",        "euler_a",           "heun",
-          "lms",       "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "unipc",
-          "unipc_bh1", "unipc_3",  "unipc_bh1_3"};
+  return {"ddpm",
+          "ddim",
+          "euler",
+          "euler_a",
+          "heun",
+          "lms",
+          "dpm2",
+          "dpm2_a",
+          "dpmpp_2m",
+          "dpmpp_2m_sde",
+          "dpmpp_2m_sde_heun",
+          "unipc",
+          "unipc_bh1",
+          "unipc_3",
+          "unipc_bh1_3"};
 }
 
 void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
@@ -53,6 +66,9 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   }
   if (n == "lms") {
     return std::make_unique<LmsSampler>(schedule, settings);
+  }
+  if (n == "dpm2" || n == "dpm2_a") {
+    return std::make_unique<Dpm2Sampler>(schedule, settings, /*ancestral=*/n == "dpm2_a");
   }
   if (n == "dpmpp_2m") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings);

@@ -23,6 +23,8 @@ constexpr ClassName kClasses[] = {
     {"DPMSolverMultistepScheduler", "dpmpp_2m"},
     {"UniPCMultistepScheduler", "unipc"},
     {"LMSDiscreteScheduler", "lms"},
+    {"KDPM2DiscreteScheduler", "dpm2"},
+    {"KDPM2AncestralDiscreteScheduler", "dpm2_a"},
 };
 
 std::string key_name(const char* key) { return std::string("scheduler config key '") + key + "'"; }

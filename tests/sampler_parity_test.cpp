@@ -8,6 +8,7 @@
 #include "core/noise_source.h"
 #include "core/npy.h"
 #include "core/sampler.h"
+#include "core/samplers/sigma_sampler.h"
 #include "core/sampling_loop.h"
 #include "core/scheduler_config.h"
 #include "test_support.h"
@@ -42,11 +43,12 @@ ReferenceCase load_case(const std::string& name) {
     c.config.sampler.eta = json["step_kwargs"]["eta"].get<double>();
   }
   // diffusers' own arithmetic where ours deliberately differs: DDIM's step() keeps the unclipped
-  // ε̂ unless told otherwise and steps to t − T/N, and its Heun corrector extrapolates on large σ
-  // ratios.
+  // ε̂ unless told otherwise and steps to t − T/N, and its Heun corrector and DPM2 full step
+  // extrapolate on large σ ratios.
   c.config.sampler.use_clipped_model_output =
       json["step_kwargs"].value("use_clipped_model_output", false);
   c.config.sampler.heun_extrapolate = true;
+  c.config.sampler.dpm2_extrapolate = true;
   c.config.sampler.ddim_next_listed = false;
   c.init_noise_sigma = json["init_noise_sigma"].get<double>();
   c.seed = json["seed"].get<uint64_t>();
@@ -286,6 +288,50 @@ TEST(UniPcBh1, StepToZeroLandsOnTheLastCleanEstimate) {
   }
 }
 
+// Our default DPM2 is diffusers' on every step whose σ falls at most threefold; on the one step of
+// the recorded run where it falls further (σ 0.28 → 0.029) the full step is DPM-Solver-2's
+// exponential-integrator form, x' = D_mid + σ_next·(x − D_mid)/σ, instead of the slope at the
+// midpoint carried over the whole step.
+TEST(Dpm2StepLimit, DiffersFromDiffusersOnlyWhereSigmaFallsMoreThanThreefold) {
+  ReferenceCase c = load_case("kdpm2_scaled_linear_15");
+  c.config.sampler.dpm2_extrapolate = false;
+  NoiseSchedule schedule(c.config.training);
+  auto sampler = make_sampler(schedule, c.config.sampler);
+  const auto& sigmas = sampler->state_sigmas();
+  ReplayNoise noise(std::vector<torch::Tensor>{});
+  int limited = 0;
+  for (int i = 0; i < sampler->num_calls(); ++i) {
+    const torch::Tensor x = c.trajectory[i];
+    const torch::Tensor next = sampler->step(c.model_outputs[i], i, x, noise).prev_sample;
+    const bool full_step = i % 2 == 1;
+    if (full_step && sigmas[i - 1] > 3.0 * sigmas[i + 1]) {
+      ++limited;
+      const auto sigma = static_cast<float>(sigmas[i - 1]);
+      const torch::Tensor d_mid = x - static_cast<float>(sigmas[i]) * c.model_outputs[i];
+      const torch::Tensor expected =
+          d_mid + static_cast<float>(sigmas[i + 1]) / sigma * (c.trajectory[i - 1] - d_mid);
+      EXPECT_LE(max_scaled_error(next, expected), 1e-5) << "call " << i;
+      EXPECT_GT(max_scaled_error(next, c.trajectory[i + 1]), 1e-3) << "call " << i;
+    } else {
+      EXPECT_LE(max_scaled_error(next, c.trajectory[i + 1]), 1e-5) << "call " << i;
+    }
+  }
+  EXPECT_EQ(limited, 1);
+}
+
+// Euler ancestral and DPM2 ancestral take σ_down = σ_to²/σ_from. diffusers computes
+// √(σ_to² − σ_up²) in float32, which cancels where σ falls steeply: on the first trailing step of
+// a cosine schedule (the built-in model's, σ 2·10⁴ → 6.4) it is 0, and KDPM2Ancestral's first
+// midpoint, √(σ·σ_down), with it, so its next model input is NaN.
+TEST(AncestralSplit, ExactWhereDiffusersFloat32Cancels) {
+  const float from = 20291.3027f;
+  const float to = 6.36459208f;
+  const AncestralSplit split = ancestral_split(from, to);
+  EXPECT_EQ(std::sqrt(to * to - split.up * split.up), 0.0f);  // diffusers' σ_down
+  EXPECT_NEAR(split.down, static_cast<double>(to) * to / from, 1e-9);
+  EXPECT_NEAR(split.down * split.down + split.up * split.up, to * to, 1e-5);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Diffusers, SamplerParity,
     ::testing::Values("ddim_linear_eps_leading_50", "ddim_cosine_vpred_20", "ddpm_linear_25",
@@ -306,7 +352,10 @@ INSTANTIATE_TEST_SUITE_P(
                       "dpmsolver_sde_pp2m_karras_scaled_linear_15",
                       "dpmsolver_sde_pp2m_heun_karras_scaled_linear_15",
                       "dpmsolver_sde_pp2m_heun_trailing_cosine_vpred_12", "lms_scaled_linear_30",
-                      "lms_karras_scaled_linear_20", "lms_cosine_vpred_15"));
+                      "lms_karras_scaled_linear_20", "lms_cosine_vpred_15",
+                      "kdpm2_scaled_linear_15", "kdpm2_karras_scaled_linear_10",
+                      "kdpm2_leading_cosine_vpred_10", "kdpm2_a_scaled_linear_15",
+                      "kdpm2_a_karras_scaled_linear_10", "kdpm2_a_leading_cosine_vpred_20"));
 
 }  // namespace
 }  // namespace emergence

@@ -37,6 +37,14 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "LMS (linear multistep, Adams–Bashforth in σ, as in k-diffusion): reuses "
                        "the slopes of the last four steps; one model call a step")},
+    {"dpm2", QT_TRANSLATE_NOOP("PlainNames", "accurate, 2 calls a step"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM2 (DPM-Solver-2 of Lu et al. 2022 on Karras et al. 2022's σ): a "
+                       "second model call at the midpoint of each step; accurate, twice the cost")},
+    {"dpm2_a", QT_TRANSLATE_NOOP("PlainNames", "random, 2 calls a step"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM2 ancestral: DPM2 steps that add fresh noise each step, so the image "
+                       "keeps changing as steps grow; twice the cost of Euler ancestral")},
     {"dpmpp_2m", QT_TRANSLATE_NOOP("PlainNames", "accurate, few steps"),
      QT_TRANSLATE_NOOP("PlainNames",
                        "DPM-Solver++ 2M (Lu et al. 2022): uses the previous step too; "

@@ -105,6 +105,14 @@ torch::Tensor scale_by_sigma(const torch::Tensor& x, float sigma) {
   return x / std::sqrt(sigma * sigma + 1.0f);
 }
 
+AncestralSplit ancestral_split(float from, float to) {
+  // σ_up = √(σ_to²(σ_from² − σ_to²)/σ_from²) as diffusers; σ_down = √(σ_to² − σ_up²) is
+  // σ_to²/σ_from, which diffusers' float32 subtraction loses when σ_from ≫ σ_to (0 from σ = 2·10⁴
+  // on a cosine schedule, or a NaN).
+  const float up = std::sqrt(to * to * (from * from - to * to) / (from * from));
+  return {to * to / from, up};
+}
+
 VpPoint vp_point(float ve_sigma) {
   const float alpha = 1.0f / std::sqrt(ve_sigma * ve_sigma + 1.0f);
   const float sigma = ve_sigma * alpha;

@@ -57,4 +57,12 @@ VpPoint vp_point(float ve_sigma);
 torch::Tensor vp_x0(const torch::Tensor& x, const torch::Tensor& model_output, const VpPoint& p,
                     PredictionType type);
 
+// An ancestral step σ_from → σ_to split into a deterministic part down to σ_down and fresh noise
+// of σ_up, σ_down² + σ_up² = σ_to² (k-diffusion `get_ancestral_step`, η = 1).
+struct AncestralSplit {
+  float down;
+  float up;
+};
+AncestralSplit ancestral_split(float sigma_from, float sigma_to);
+
 }  // namespace emergence

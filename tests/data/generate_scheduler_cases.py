@@ -123,6 +123,29 @@ CASES = {
         "LMSDiscreteScheduler", dict(SD, use_karras_sigmas=True), 20, {}, 2302),
     "lms_cosine_vpred_15": (
         "LMSDiscreteScheduler", dict(COSINE, prediction_type="v_prediction"), 15, {}, 2303),
+    # DPM2 and DPM2 ancestral: 2N-1 model calls, midpoints at the geometric mean of the sigmas.
+    "kdpm2_scaled_linear_15": ("KDPM2DiscreteScheduler", dict(SD), 15, {}, 2401),
+    "kdpm2_karras_scaled_linear_10": (
+        "KDPM2DiscreteScheduler", dict(SD, use_karras_sigmas=True), 10, {}, 2402),
+    # Cosine from t = 999 starts at sigma 2e4, where one float32 ulp of the first midpoint moves
+    # the next latent by 4e-4 of its size: the leading spacing starts at sigma 6.5 instead.
+    "kdpm2_leading_cosine_vpred_10": (
+        "KDPM2DiscreteScheduler",
+        dict(COSINE, prediction_type="v_prediction", timestep_spacing="leading", steps_offset=1),
+        10, {}, 2403),
+    "kdpm2_a_scaled_linear_15": (
+        "KDPM2AncestralDiscreteScheduler", dict(SD), 15, {}, 2404, STOCHASTIC),
+    "kdpm2_a_karras_scaled_linear_10": (
+        "KDPM2AncestralDiscreteScheduler", dict(SD, use_karras_sigmas=True), 10, {}, 2405,
+        STOCHASTIC),
+    # Not from t = 999 on the cosine schedule (sigma 2e4): there diffusers' float32
+    # sigma_down = sqrt(sigma_to^2 - sigma_up^2) cancels to 0 and its first midpoint timestep is
+    # NaN. It loses eps*(sigma_from/sigma_to)^2 wherever sigma falls steeply: at 10 leading steps
+    # its last midpoint timestep is 1.0000228 for sigma(1); 20 steps keep that below float32 noise.
+    "kdpm2_a_leading_cosine_vpred_20": (
+        "KDPM2AncestralDiscreteScheduler",
+        dict(COSINE, prediction_type="v_prediction", timestep_spacing="leading", steps_offset=1),
+        20, {}, 2406, STOCHASTIC),
 }
 
 # Cases whose schedule is passed to set_timesteps instead of being made from the config, with
@@ -229,8 +252,12 @@ def write_case(name):
         "model_timesteps.npy": np.array(model_ts, dtype=np.float32),
         "model_outputs.npy": torch.stack(outputs).numpy(),
     }
-    if hasattr(scheduler, "sigmas"):
+    if hasattr(scheduler, "sigmas") and len(scheduler.sigmas) == len(outputs) + 1:
         arrays["sigmas.npy"] = scheduler.sigmas.numpy().astype(np.float32)
+    elif hasattr(scheduler, "sigmas_interpol"):
+        # KDPM2: diffusers' own arrays (2N+2 entries each), not one sigma per model call.
+        arrays["diffusers_sigmas.npy"] = scheduler.sigmas.numpy().astype(np.float32)
+        arrays["diffusers_sigmas_interpol.npy"] = scheduler.sigmas_interpol.numpy().astype(np.float32)
     if stochastic:
         arrays["noises.npy"] = torch.stack(recorder.draws).numpy().astype(np.float32)
     for file, array in arrays.items():
