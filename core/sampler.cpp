@@ -5,6 +5,7 @@
 #include "error.h"
 #include "samplers/ddim_sampler.h"
 #include "samplers/ddpm_sampler.h"
+#include "samplers/deis_sampler.h"
 #include "samplers/dpm2_sampler.h"
 #include "samplers/dpm_solver_pp_sampler.h"
 #include "samplers/euler_ancestral_sampler.h"
@@ -30,7 +31,8 @@ std::vector<std::string> sampler_names() {
           "unipc",
           "unipc_bh1",
           "unipc_3",
-          "unipc_bh1_3"};
+          "unipc_bh1_3",
+          "deis"};
 }
 
 void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
@@ -69,6 +71,9 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   }
   if (n == "dpm2" || n == "dpm2_a") {
     return std::make_unique<Dpm2Sampler>(schedule, settings, /*ancestral=*/n == "dpm2_a");
+  }
+  if (n == "deis") {
+    return std::make_unique<DeisSampler>(schedule, settings);
   }
   if (n == "dpmpp_2m") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings);

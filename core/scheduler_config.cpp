@@ -25,6 +25,7 @@ constexpr ClassName kClasses[] = {
     {"LMSDiscreteScheduler", "lms"},
     {"KDPM2DiscreteScheduler", "dpm2"},
     {"KDPM2AncestralDiscreteScheduler", "dpm2_a"},
+    {"DEISMultistepScheduler", "deis"},
 };
 
 std::string key_name(const char* key) { return std::string("scheduler config key '") + key + "'"; }

@@ -85,6 +85,13 @@ torch::Tensor fake_model(const torch::Tensor& x, double t, const Conditioning&) 
   return 0.5f * torch::tanh(x) + static_cast<float>(0.001 * t);
 }
 
+// How far the step-by-step trajectory (and so the model inputs) may drift from diffusers',
+// relative to max(1, |ref|). DEIS gets twice the room: diffusers computes its coefficients in
+// float32 through numpy's log (whose AVX-512 path and libm differ by an ulp now and then), each
+// the difference of two values ~6× its size, so its own result carries ~1e-6 of rounding per step
+// that our float64 coefficients do not share (1.6e-5 after 20 steps).
+double step_tolerance(const std::string& name) { return name.rfind("deis_", 0) == 0 ? 2e-5 : 1e-5; }
+
 class SamplerParity : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { c_ = load_case(GetParam()); }
@@ -131,11 +138,12 @@ TEST_P(SamplerParity, StepArithmeticMatchesRecordedOutputs) {
   double worst = 0.0;
   for (int i = 0; i < sampler->num_calls(); ++i) {
     const auto input = sampler->scale_model_input(x, i);
-    EXPECT_LE(max_scaled_error(input, c_.model_inputs[i]), 1e-5) << "model input " << i;
+    EXPECT_LE(max_scaled_error(input, c_.model_inputs[i]), step_tolerance(c_.name))
+        << "model input " << i;
     x = sampler->step(c_.model_outputs[i], i, x, noise).prev_sample;
     const double err = max_scaled_error(x, c_.trajectory[i + 1]);
     worst = std::max(worst, err);
-    ASSERT_LE(err, 1e-5) << "trajectory entry " << i + 1;
+    ASSERT_LE(err, step_tolerance(c_.name)) << "trajectory entry " << i + 1;
   }
   EXPECT_EQ(noise.used(), c_.noises.defined() ? static_cast<size_t>(c_.noises.size(0)) : 0u);
   RecordProperty("max_scaled_error_step", std::to_string(worst));
@@ -334,28 +342,28 @@ TEST(AncestralSplit, ExactWhereDiffusersFloat32Cancels) {
 
 INSTANTIATE_TEST_SUITE_P(
     Diffusers, SamplerParity,
-    ::testing::Values("ddim_linear_eps_leading_50", "ddim_cosine_vpred_20", "ddpm_linear_25",
-                      "euler_scaled_linear_30", "heun_linear_10", "dpmsolver_pp2m_linear_20",
-                      // tests/data/generate_scheduler_cases.py
-                      "dpmsolver_pp2m_karras_scaled_linear_15",
-                      "dpmsolver_pp2m_karras_cosine_vpred_12", "euler_karras_scaled_linear_20",
-                      "heun_karras_scaled_linear_8", "ddim_trailing_scaled_linear_30",
-                      "ddim_trailing_cosine_vpred_clip_30", "ddim_linspace_linear_30",
-                      "euler_exponential_scaled_linear_20", "euler_beta_scaled_linear_20",
-                      "heun_beta_scaled_linear_8", "dpmsolver_pp2m_exponential_scaled_linear_15",
-                      "dpmsolver_pp2m_beta_scaled_linear_15",
-                      "dpmsolver_pp2m_exponential_cosine_vpred_12", "euler_ays_scaled_linear_10",
-                      "unipc_bh2_scaled_linear_20", "unipc_bh2_karras_scaled_linear_15",
-                      "unipc_bh2_trailing_cosine_vpred_12", "unipc_bh1_sigma_min_scaled_linear_20",
-                      "unipc_bh1_3_sigma_min_karras_scaled_linear_15",
-                      "unipc_bh2_3_leading_scaled_linear_25", "dpmsolver_sde_pp2m_scaled_linear_20",
-                      "dpmsolver_sde_pp2m_karras_scaled_linear_15",
-                      "dpmsolver_sde_pp2m_heun_karras_scaled_linear_15",
-                      "dpmsolver_sde_pp2m_heun_trailing_cosine_vpred_12", "lms_scaled_linear_30",
-                      "lms_karras_scaled_linear_20", "lms_cosine_vpred_15",
-                      "kdpm2_scaled_linear_15", "kdpm2_karras_scaled_linear_10",
-                      "kdpm2_leading_cosine_vpred_10", "kdpm2_a_scaled_linear_15",
-                      "kdpm2_a_karras_scaled_linear_10", "kdpm2_a_leading_cosine_vpred_20"));
+    ::testing::Values(
+        "ddim_linear_eps_leading_50", "ddim_cosine_vpred_20", "ddpm_linear_25",
+        "euler_scaled_linear_30", "heun_linear_10", "dpmsolver_pp2m_linear_20",
+        // tests/data/generate_scheduler_cases.py
+        "dpmsolver_pp2m_karras_scaled_linear_15", "dpmsolver_pp2m_karras_cosine_vpred_12",
+        "euler_karras_scaled_linear_20", "heun_karras_scaled_linear_8",
+        "ddim_trailing_scaled_linear_30", "ddim_trailing_cosine_vpred_clip_30",
+        "ddim_linspace_linear_30", "euler_exponential_scaled_linear_20",
+        "euler_beta_scaled_linear_20", "heun_beta_scaled_linear_8",
+        "dpmsolver_pp2m_exponential_scaled_linear_15", "dpmsolver_pp2m_beta_scaled_linear_15",
+        "dpmsolver_pp2m_exponential_cosine_vpred_12", "euler_ays_scaled_linear_10",
+        "unipc_bh2_scaled_linear_20", "unipc_bh2_karras_scaled_linear_15",
+        "unipc_bh2_trailing_cosine_vpred_12", "unipc_bh1_sigma_min_scaled_linear_20",
+        "unipc_bh1_3_sigma_min_karras_scaled_linear_15", "unipc_bh2_3_leading_scaled_linear_25",
+        "dpmsolver_sde_pp2m_scaled_linear_20", "dpmsolver_sde_pp2m_karras_scaled_linear_15",
+        "dpmsolver_sde_pp2m_heun_karras_scaled_linear_15",
+        "dpmsolver_sde_pp2m_heun_trailing_cosine_vpred_12", "lms_scaled_linear_30",
+        "lms_karras_scaled_linear_20", "lms_cosine_vpred_15", "kdpm2_scaled_linear_15",
+        "kdpm2_karras_scaled_linear_10", "kdpm2_leading_cosine_vpred_10",
+        "kdpm2_a_scaled_linear_15", "kdpm2_a_karras_scaled_linear_10",
+        "kdpm2_a_leading_cosine_vpred_20", "deis_scaled_linear_20", "deis_karras_scaled_linear_12",
+        "deis_trailing_cosine_vpred_12"));
 
 }  // namespace
 }  // namespace emergence

@@ -54,7 +54,9 @@ TEST_P(EverySamplerAndPrediction, OracleDenoiserLandsOnTheTarget) {
   const auto result =
       run_sampling(*sampler, oracle(schedule, target, settings.prediction), request);
   EXPECT_EQ(result.calls_done, sampler->num_calls());
-  EXPECT_LT((result.latent - target).abs().max().item<float>(), 2e-3);
+  // DEIS ends at σ(0) rather than 0, so its latent keeps that much of the noise.
+  const double final_sigma = sampler->state_sigmas().back();
+  EXPECT_LT((result.latent - target).abs().max().item<float>(), 2e-3 + 4 * final_sigma);
 }
 
 std::vector<Combo> all_combos() {

@@ -75,6 +75,10 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "UniPC (Zhao et al. 2023), bh1 variant, order 3: what ComfyUI's uni_pc and "
                        "AUTOMATIC1111's UniPC use")},
+    {"deis", QT_TRANSLATE_NOOP("PlainNames", "accurate, few steps"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DEIS (Zhang & Chen 2023): an exponential integrator that reuses the "
+                       "previous step's noise estimate; deterministic, good in 10–20 steps")},
 };
 
 constexpr Words kSpacings[] = {

@@ -146,6 +146,13 @@ CASES = {
         "KDPM2AncestralDiscreteScheduler",
         dict(COSINE, prediction_type="v_prediction", timestep_spacing="leading", steps_offset=1),
         20, {}, 2406, STOCHASTIC),
+    # DEIS (deis, logrho, order 2): ends at sigma_min; under 15 steps the last step is first order.
+    "deis_scaled_linear_20": ("DEISMultistepScheduler", dict(SD), 20, {}, 2501),
+    "deis_karras_scaled_linear_12": (
+        "DEISMultistepScheduler", dict(SD, use_karras_sigmas=True), 12, {}, 2502),
+    "deis_trailing_cosine_vpred_12": (
+        "DEISMultistepScheduler",
+        dict(COSINE, prediction_type="v_prediction", timestep_spacing="trailing"), 12, {}, 2503),
 }
 
 # Cases whose schedule is passed to set_timesteps instead of being made from the config, with
