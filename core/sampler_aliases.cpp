@@ -20,12 +20,27 @@ struct SamplerSpelling {
 // where A1111 uses them, so the table is the whole mapping. ComfyUI's "ddim" is k-diffusion's Euler
 // on its own σ schedule, which is our DDIM with η = 0 on the same steps up to the timestep grid.
 constexpr SamplerSpelling kSpellings[] = {
-    {"DDIM", "ddim"},                // A1111 (modules/sd_samplers_timesteps.py)
-    {"Euler", "euler"},              // A1111
-    {"Euler a", "euler_a"},          // A1111
-    {"euler_ancestral", "euler_a"},  // ComfyUI KSAMPLER_NAMES
-    {"Heun", "heun"},                // A1111
-    {"DPM++ 2M", "dpmpp_2m"},        // A1111
+    {"DDIM", "ddim"},                                // A1111 (modules/sd_samplers_timesteps.py)
+    {"Euler", "euler"},                              // A1111
+    {"Euler a", "euler_a"},                          // A1111
+    {"euler_ancestral", "euler_a"},                  // ComfyUI KSAMPLER_NAMES
+    {"Heun", "heun"},                                // A1111
+    {"DPM++ 2M", "dpmpp_2m"},                        // A1111
+    {"LMS", "lms"},                                  // A1111
+    {"DPM2", "dpm2"},                                // A1111
+    {"dpm_2", "dpm2"},                               // ComfyUI
+    {"DPM2 a", "dpm2_a"},                            // A1111
+    {"dpm_2_ancestral", "dpm2_a"},                   // ComfyUI
+    {"DPM++ 2M SDE", "dpmpp_2m_sde"},                // A1111
+    {"dpmpp_2m_sde_gpu", "dpmpp_2m_sde"},            // ComfyUI (its noise drawn on the GPU)
+    {"DPM++ 2M SDE Heun", "dpmpp_2m_sde_heun"},      // A1111
+    {"dpmpp_2m_sde_heun_gpu", "dpmpp_2m_sde_heun"},  // ComfyUI
+    // A1111's UniPC and ComfyUI's uni_pc are bh1 of order 3, uni_pc_bh2 bh2 of order 3 (ComfyUI
+    // also drops the next-to-last σ and ends at σ = 0.001 for them; those are schedule choices).
+    {"UniPC", "unipc_bh1_3"},   // A1111 (shared_options: uni_pc_variant bh1, uni_pc_order 3)
+    {"uni_pc", "unipc_bh1_3"},  // ComfyUI SAMPLER_NAMES
+    {"uni_pc_bh2", "unipc_3"},  // ComfyUI SAMPLER_NAMES
+    {"DEIS", "deis"},           // InvokeAI's deis; ComfyUI's deis is another implementation
 };
 
 bool same_name(const std::string& a, const std::string& b) {
@@ -35,19 +50,28 @@ bool same_name(const std::string& a, const std::string& b) {
          });
 }
 
-// Our name for a spelling of a sampler alone, or empty.
-std::string find_sampler(const std::string& name) {
+// Our name for a spelling of a sampler alone, or empty; `exact` decides whether case matters.
+std::string find_sampler(const std::string& name, bool exact) {
+  const auto equal = [exact](const std::string& a, const std::string& b) {
+    return exact ? a == b : same_name(a, b);
+  };
   for (const std::string& ours : sampler_names()) {
-    if (same_name(name, ours)) {
+    if (equal(name, ours)) {
       return ours;
     }
   }
   for (const SamplerSpelling& row : kSpellings) {
-    if (same_name(name, row.spelling)) {
+    if (equal(name, row.spelling)) {
       return row.sampler;
     }
   }
   return {};
+}
+
+// Exact spellings win over case-folded ones: A1111's "UniPC" (bh1, order 3) is not our "unipc".
+std::string find_sampler(const std::string& name) {
+  std::string sampler = find_sampler(name, true);
+  return sampler.empty() ? find_sampler(name, false) : sampler;
 }
 
 }  // namespace

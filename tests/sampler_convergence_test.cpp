@@ -65,7 +65,12 @@ Saturation saturation_of(const torch::Tensor& latent) {
   return {(dx + dy) / 2, (img <= -0.98).to(torch::kFloat32).mean().item<double>()};
 }
 
-bool deterministic(const std::string& sampler) { return sampler != "ddpm" && sampler != "euler_a"; }
+bool deterministic(const std::string& sampler) {
+  const ModelInfo& info = builtin_model().info();
+  const NoiseSchedule schedule(info.scheduler.training);
+  return !make_sampler(schedule, sampler_settings_for(info, app_defaults(sampler, 30, 1)))
+              ->stochastic();
+}
 
 class BuiltInModelSampler : public ::testing::TestWithParam<std::string> {};
 
@@ -105,8 +110,7 @@ TEST(BuiltInModelDiffusersDdim, UnclippedNoiseDoesNotConverge) {
   EXPECT_GT(diff, 20.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Defaults, BuiltInModelSampler,
-                         ::testing::Values("ddim", "euler", "heun", "dpmpp_2m", "ddpm", "euler_a"));
+INSTANTIATE_TEST_SUITE_P(Defaults, BuiltInModelSampler, ::testing::ValuesIn(sampler_names()));
 
 }  // namespace
 }  // namespace emergence
