@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QBuffer>
 #include <QFileInfo>
+#include <QIcon>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
@@ -125,6 +126,9 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("Emergence"));
   QApplication::setApplicationName(QStringLiteral("Emergence"));
   QApplication::setApplicationVersion(QStringLiteral(EMERGENCE_VERSION));
+  // The installed desktop file and icons carry this id; Wayland shells match windows by it.
+  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.emergence.Emergence"));
+  QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.emergence.Emergence")));
   const ScreenshotPlan plan = parse_screenshot_plan(QApplication::arguments());
   if (plan.wanted()) {
     // Screenshots start from default settings and leave the user's alone.
