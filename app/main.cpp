@@ -13,6 +13,7 @@
 #include "app/builtin_model.h"
 #include "app/cli.h"
 #include "core/atomic_file.h"
+#include "core/cpu_threads.h"
 #include "core/error.h"
 #include "ui/controls_panel.h"
 #include "ui/main_window.h"
@@ -118,6 +119,7 @@ int main(int argc, char** argv) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   const bool window_options =
       argc > 1 && QString::fromLocal8Bit(argv[1]).startsWith("--screenshot");
+  emergence::use_threads(0);  // every physical core; each run may choose fewer (ThreadChooser)
   if (argc > 1 && !window_options) {
     return emergence::app::run_cli(argc, argv);
   }
