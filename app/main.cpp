@@ -114,6 +114,7 @@ void schedule_screenshots(emergence::ui::MainWindow& window, const ScreenshotPla
 }  // namespace
 
 int main(int argc, char** argv) {
+  emergence::restart_with_passive_openmp_wait(argv);
   // Our own messages name the file and the problem; OpenCV's "[ WARN:0@0.861] … imread_" lines
   // before them only confuse.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);

@@ -11,6 +11,7 @@
 #include "core/training/training_run.h"
 
 int main(int argc, char** argv) {
+  emergence::restart_with_passive_openmp_wait(argv);
   try {
     const emergence::TrainArguments args = emergence::parse_train_arguments(
         "emergence-train", emergence::arguments_from(argc, argv, 1));

@@ -2,9 +2,11 @@
 
 #include <ATen/Parallel.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <string>
@@ -58,5 +60,13 @@ void use_threads(int threads) {
 }
 
 int fixed_threads() { return fixed; }
+
+void restart_with_passive_openmp_wait(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) {
+    return;
+  }
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  execv("/proc/self/exe", argv);
+}
 
 }  // namespace emergence

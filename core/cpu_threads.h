@@ -13,4 +13,10 @@ void use_threads(int threads);
 // The count use_threads() fixed, or 0 when runs choose their own.
 int fixed_threads();
 
+// libgomp reads OMP_WAIT_POLICY once, as it loads, before main(). Unless the user set it, this
+// sets PASSIVE and executes the program again (/proc/self/exe, same arguments), so that OpenMP
+// threads sleep instead of spinning while they wait; if that fails the program goes on as is.
+// Call it first thing in main().
+void restart_with_passive_openmp_wait(char** argv);
+
 }  // namespace emergence
