@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "app/options.h"
+#include "core/command_line_options.h"
 #include "core/error.h"
 #include "core/media/spectral_track.h"
 #include "core/model/unet2d_model.h"
@@ -134,7 +134,7 @@ std::vector<int> parse_sizes(const std::string& text) {
 }  // namespace
 
 int run_bench_spectrum_command(const std::vector<std::string>& args) {
-  Options options("bench spectrum", bench_spectrum_options());
+  Options options("emergence bench spectrum", bench_spectrum_options());
   options.parse(args);
   if (options.help_requested()) {
     std::cout << options.usage() << kExplanation;

@@ -13,9 +13,9 @@
 #include "app/evaluate_command.h"
 #include "app/generate_command.h"
 #include "app/nearest_command.h"
-#include "app/options.h"
 #include "app/sample_grid_command.h"
 #include "app/train_command.h"
+#include "core/command_line_options.h"
 #include "core/error.h"
 
 namespace emergence::app {

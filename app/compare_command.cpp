@@ -7,8 +7,8 @@
 
 #include "app/builtin_model.h"
 #include "app/destination_checks.h"
-#include "app/options.h"
 #include "core/atomic_file.h"
+#include "core/command_line_options.h"
 #include "core/error.h"
 #include "core/media/export/comparison_figures.h"
 #include "core/media/export/frame_renderer.h"
@@ -21,7 +21,7 @@ namespace emergence::app {
 
 int run_compare_command(const std::vector<std::string>& args) {
   Options options(
-      "compare",
+      "emergence compare",
       {{"--out", "GRID.png", "the grid of final images, rows samplers, columns steps (required)"},
        {"--steps", "N,N,...", "step counts, the columns (default 5,10,20,50,100)"},
        {"--sampler", "S,S,...", "samplers, the rows (default ddim,euler,heun,dpmpp_2m)"},
@@ -37,7 +37,8 @@ int run_compare_command(const std::vector<std::string>& args) {
        {"--class", "K", "class index, for class-conditional models (default 0)"},
        {"--guidance", "G", "classifier-free guidance scale (default 3)"},
        {"--scale", "N", "enlarge each image N times in the grid (default 3)"},
-       {"--overwrite", "", "replace existing output files"}});
+       {"--overwrite", "", "replace existing output files"},
+       threads_option()});
   options.parse(args);
   if (options.help_requested()) {
     std::cout << options.usage();
@@ -46,6 +47,7 @@ int run_compare_command(const std::vector<std::string>& args) {
   if (!options.positionals().empty()) {
     throw Error("unexpected argument '" + options.positionals().front() + "'");
   }
+  use_threads_option(options);
   const std::string out = options.required_text("--out");
   const bool overwrite = options.has("--overwrite");
   check_new_image("--out", out, overwrite);

@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "app/builtin_model.h"
-#include "app/options.h"
+#include "core/command_line_options.h"
 #include "core/error.h"
 #include "core/media/image_folder.h"
 #include "core/media/spectrum.h"
@@ -45,15 +45,17 @@ double band_power(const std::vector<double>& rapsd, const SpectralBand& band) {
 }  // namespace
 
 int run_evaluate_command(const std::vector<std::string>& args) {
-  Options options("evaluate",
+  Options options("emergence evaluate",
                   {{"--model", "DIR", "model folder (default: the built-in model)"},
                    {"--data", "DIR", "its training images (required)"},
                    {"--samples", "N", "number of samples to draw (default 500)"},
                    {"--steps", "N", "sampling steps per sample (default 30)"},
                    {"--guidance", "G", "classifier-free guidance scale (default 2)"},
                    {"--seed", "S", "seed of the first sample; sample i uses S+i (default 0)"},
-                   {"--k", "K", "neighbour count of the precision/recall radii (default 3)"}});
+                   {"--k", "K", "neighbour count of the precision/recall radii (default 3)"},
+                   threads_option()});
   options.parse(args);
+  use_threads_option(options);
   if (options.help_requested()) {
     std::cout << options.usage();
     return 0;

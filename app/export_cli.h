@@ -4,7 +4,7 @@
 #include <ostream>
 #include <vector>
 
-#include "app/options.h"
+#include "core/command_line_options.h"
 #include "core/media/export/export_settings.h"
 #include "core/sampling_loop.h"
 #include "core/trajectory.h"

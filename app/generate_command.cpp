@@ -9,7 +9,7 @@
 #include "app/builtin_model.h"
 #include "app/destination_checks.h"
 #include "app/export_cli.h"
-#include "app/options.h"
+#include "core/command_line_options.h"
 #include "core/composite_observer.h"
 #include "core/display_image.h"
 #include "core/error.h"
@@ -61,6 +61,7 @@ std::vector<OptionSpec> generate_options() {
       {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},
       {"--spectrum-csv", "FILE", "also write per-step spectra and band lock-in as CSV"},
       {"--out", "FILE.png", "the image to write (required)"},
+      threads_option(),
   };
 }
 
@@ -175,8 +176,9 @@ void check_destinations(const Options& options, const std::string& out, int fram
 }  // namespace
 
 int run_generate_command(const std::vector<std::string>& args) {
-  Options options("generate", with_export_options(generate_options()));
+  Options options("emergence generate", with_export_options(generate_options()));
   options.parse(args);
+  use_threads_option(options);
   if (options.help_requested()) {
     std::cout << options.usage();
     return 0;

@@ -14,6 +14,7 @@
 #include "app/builtin_model.h"
 #include "app/cli.h"
 #include "core/atomic_file.h"
+#include "core/cpu_threads.h"
 #include "core/error.h"
 #include "ui/controls_panel.h"
 #include "ui/main_window.h"
@@ -114,11 +115,13 @@ void schedule_screenshots(emergence::ui::MainWindow& window, const ScreenshotPla
 }  // namespace
 
 int main(int argc, char** argv) {
+  emergence::restart_with_passive_openmp_wait(argv);
   // Our own messages name the file and the problem; OpenCV's "[ WARN:0@0.861] … imread_" lines
   // before them only confuse.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
   const bool window_options =
       argc > 1 && QString::fromLocal8Bit(argv[1]).startsWith("--screenshot");
+  emergence::use_threads(0);  // every physical core; each run may choose fewer (ThreadChooser)
   if (argc > 1 && !window_options) {
     return emergence::app::run_cli(argc, argv);
   }

@@ -7,7 +7,7 @@
 
 #include "app/builtin_model.h"
 #include "app/emoji_dataset.h"
-#include "app/options.h"
+#include "core/command_line_options.h"
 #include "core/error.h"
 #include "core/media/image_folder.h"
 #include "core/model/unet_diffusion_model.h"
@@ -33,7 +33,7 @@ std::string emoji_dataset_cache(int size) {
 }
 
 int run_nearest_command(const std::vector<std::string>& args) {
-  Options options("nearest",
+  Options options("emergence nearest",
                   {{"--image", "FILE", "the image to look up (required)"},
                    {"--model", "DIR", "model folder (default: the built-in model)"},
                    {"--data", "DIR", "training set (default: the emoji set for emoji models)"},

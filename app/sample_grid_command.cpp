@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "app/builtin_model.h"
-#include "app/options.h"
+#include "core/command_line_options.h"
 #include "core/display_image.h"
 #include "core/error.h"
 #include "core/media/image_file.h"
@@ -15,7 +15,7 @@
 namespace emergence::app {
 
 int run_sample_grid_command(const std::vector<std::string>& args) {
-  Options options("sample-grid",
+  Options options("emergence sample-grid",
                   {{"--model", "DIR", "model folder (default: the built-in model)"},
                    {"--out", "FILE.png", "the grid to write (required)"},
                    {"--classes", "N", "rows: classes 0 … N−1 (default 8; 1 row if unconditional)"},
@@ -23,8 +23,10 @@ int run_sample_grid_command(const std::vector<std::string>& args) {
                    {"--seed", "S", "first seed (default 0)"},
                    {"--steps", "N", "sampling steps (default 30)"},
                    {"--guidance", "G", "classifier-free guidance scale (default 2)"},
-                   {"--scale", "N", "enlarge each tile N times (default 2)"}});
+                   {"--scale", "N", "enlarge each tile N times (default 2)"},
+                   threads_option()});
   options.parse(args);
+  use_threads_option(options);
   if (options.help_requested()) {
     std::cout << options.usage();
     return 0;

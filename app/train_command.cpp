@@ -1,10 +1,10 @@
 #include "train_command.h"
 
-#include <ATen/Parallel.h>
-
 #include <filesystem>
 #include <iostream>
 
+#include "core/command_line_options.h"
+#include "core/cpu_threads.h"
 #include "core/error.h"
 #include "core/media/image_folder.h"
 #include "core/training/train_arguments.h"
@@ -13,16 +13,14 @@
 namespace emergence::app {
 
 int run_train_command(int argc, char** argv) {
-  const TrainArguments args = parse_train_arguments(argc, argv, 2);
+  const TrainArguments args =
+      parse_train_arguments("emergence train", arguments_from(argc, argv, 2));
   if (args.help) {
-    std::cout << "usage: emergence train --data DIR --out MODELDIR [options]\n"
-              << kTrainOptionsHelp;
+    std::cout << args.usage;
     return 0;
   }
   check_training_destinations(args.run);  // before minutes of loading images
-  if (args.threads > 0) {
-    at::set_num_threads(args.threads);
-  }
+  use_threads(args.threads);
   TrainingData data;
   const bool has_images =
       std::filesystem::exists(std::filesystem::path(args.data_dir) / "manifest.csv") ||

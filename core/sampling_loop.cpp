@@ -1,11 +1,15 @@
 #include "sampling_loop.h"
 
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include <chrono>
 #include <cmath>
 #include <sstream>
 
+#include "cpu_threads.h"
 #include "error.h"
+#include "thread_chooser.h"
 
 namespace emergence {
 namespace {
@@ -17,6 +21,16 @@ torch::Tensor to_vp(const Sampler& sampler, const torch::Tensor& x, double sigma
   }
   return x / static_cast<float>(std::sqrt(sigma * sigma + 1.0));
 }
+
+// Gives libtorch back the thread count it had when the run started.
+class RestoreThreads {
+ public:
+  RestoreThreads() : threads_(at::get_num_threads()) {}
+  ~RestoreThreads() { at::set_num_threads(threads_); }
+
+ private:
+  int threads_;
+};
 
 }  // namespace
 
@@ -54,6 +68,9 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
     request.observer->on_frame(frame);
   }
 
+  const RestoreThreads restore;
+  ThreadChooser threads(fixed_threads() > 0 ? fixed_threads() : physical_core_count(),
+                        fixed_threads() == 0);
   SamplingResult result;
   for (int i = 0; i < total; ++i) {
     if (request.cancel != nullptr && request.cancel->load(std::memory_order_relaxed)) {
@@ -62,7 +79,12 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
     }
     const double t = sampler.timesteps()[i];
     const torch::Tensor model_input = sampler.scale_model_input(x, i);
+    if (at::get_num_threads() != threads.next()) {
+      at::set_num_threads(threads.next());
+    }
+    const auto start = std::chrono::steady_clock::now();
     const torch::Tensor output = denoise(model_input, t, request.conditioning);
+    threads.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!output.defined() || output.sizes() != x.sizes()) {
       throw Error("the model returned a tensor of the wrong shape at step " +
                   std::to_string(i + 1));

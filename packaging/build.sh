@@ -11,6 +11,7 @@ packages=(
   xvfb xauth            # widget tests and screenshots under a virtual display
   fonts-noto-color-emoji unicode-data  # the emoji training set: font and emoji-test.txt
   libgif-dev libwebp-dev zlib1g-dev  # export: animated GIF, animated WebP, PNG text chunks
+  libcli11-dev       # the command-line parser (header-only)
 )
 missing=()
 for p in "${packages[@]}"; do

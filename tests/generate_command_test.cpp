@@ -9,7 +9,8 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
-#include "app/options.h"
+#include "core/command_line_options.h"
+#include "core/cpu_threads.h"
 #include "core/error.h"
 #include "core/media/export/png_text.h"
 #include "core/media/image_file.h"
@@ -66,6 +67,26 @@ TEST_F(GenerateCommandTest, DdimRunReproducesTheDiffusersPipeline) {
   EXPECT_EQ(nlohmann::json::parse(text.at("emergence"))["generation"]["steps"], 10);
 }
 
+// Each run may change its thread count between calls (ThreadChooser), so the image must not
+// depend on it: the built-in model gives the same bits on one thread, two, and the chosen count.
+TEST_F(GenerateCommandTest, TheImageDoesNotDependOnTheThreadCount) {
+  std::vector<torch::Tensor> finals;
+  for (const char* threads : {"1", "2", ""}) {
+    std::vector<std::string> args = {"--steps",      "12",
+                                     "--seed",       "5",
+                                     "--out",        out(std::string("t") + threads + ".png"),
+                                     "--save-final", out(std::string("t") + threads + ".npy")};
+    if (*threads != '\0') {
+      args.insert(args.end(), {"--threads", threads});
+    }
+    ASSERT_EQ(app::run_generate_command(args), 0);
+    finals.push_back(read_npy(out(std::string("t") + threads + ".npy")));
+  }
+  use_threads(0);
+  EXPECT_TRUE(torch::equal(finals[0], finals[1]));
+  EXPECT_TRUE(torch::equal(finals[0], finals[2]));
+}
+
 TEST_F(GenerateCommandTest, BadRequestsAreErrorsNamingTheCulprit) {
   auto expect_error = [](const std::vector<std::string>& args, const std::string& part) {
     try {
@@ -80,6 +101,10 @@ TEST_F(GenerateCommandTest, BadRequestsAreErrorsNamingTheCulprit) {
   expect_error({"--model", model, "--out", out("a.png"), "--stpes", "3"}, "'--stpes'");
   expect_error({"--model", model, "--out", out("a.png"), "--steps", "ten"}, "--steps");
   expect_error({"--model", model, "--out", out("a.png"), "--steps"}, "--steps needs a value");
+  expect_error({"--model", model, "--out", out("a.png"), "--steps", "3", "--steps", "4"},
+               "--steps is given twice");
+  expect_error({"--model", model, "--out", out("a.png"), "--threads", "0"},
+               "--threads must be in [1, 256]");
   expect_error({"--model", model, "--out", out("a.png"), "--class", "2"}, "has no classes");
   expect_error({"--model", out("nothing"), "--out", out("a.png")}, "does not exist");
   expect_error({"--model", model, "--out", out("a.png"), "--init-noise", out("none.npy")},
@@ -88,10 +113,10 @@ TEST_F(GenerateCommandTest, BadRequestsAreErrorsNamingTheCulprit) {
 }
 
 TEST(OptionsTest, ParsesValuesFlagsAndEqualsForm) {
-  app::Options options("test", {{"--steps", "N", "steps"},
-                                {"--shift", "X", "shift"},
-                                {"--fast", "", "a flag"},
-                                {"--name", "S", "text"}});
+  Options options("test", {{"--steps", "N", "steps"},
+                           {"--shift", "X", "shift"},
+                           {"--fast", "", "a flag"},
+                           {"--name", "S", "text"}});
   options.parse({"--steps=12", "--shift", "-0.5", "--fast", "word"});
   EXPECT_EQ(options.integer("--steps", 1, 1, 100), 12);
   EXPECT_DOUBLE_EQ(options.number("--shift", 1.0, -1.0, 1.0), -0.5);
@@ -102,9 +127,9 @@ TEST(OptionsTest, ParsesValuesFlagsAndEqualsForm) {
   EXPECT_THROW(options.has("--unknown"), Error);
   EXPECT_NE(options.usage().find("--steps N"), std::string::npos);
 
-  app::Options twice("test", {{"--steps", "N", "steps"}, {"--fast", "", "a flag"}});
+  Options twice("test", {{"--steps", "N", "steps"}, {"--fast", "", "a flag"}});
   EXPECT_THROW(twice.parse({"--steps", "1", "--steps", "2"}), Error);
-  app::Options flag("test", {{"--fast", "", "a flag"}});
+  Options flag("test", {{"--fast", "", "a flag"}});
   EXPECT_THROW(flag.parse({"--fast=yes"}), Error);
 }
 

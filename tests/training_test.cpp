@@ -130,8 +130,8 @@ TEST(TrainingRun, EarlierRunIsReplacedOnlyWhenAskedTo) {
   resume.work_dir = (dir / "no_work").string();
   EXPECT_THROW(check_training_destinations(resume), Error);
 
-  const char* argv[] = {"train", "--data", "d", "--out", "m", "--overwrite"};
-  EXPECT_TRUE(parse_train_arguments(6, const_cast<char**>(argv), 1).run.overwrite);
+  EXPECT_TRUE(parse_train_arguments("emergence train", {"--data", "d", "--out", "m", "--overwrite"})
+                  .run.overwrite);
   spec.overwrite = true;
   run_training(tiny_data(), spec, log);
   EXPECT_NE(fs::last_write_time(work / "checkpoint.pt"), checkpoint_time);

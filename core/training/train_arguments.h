@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "training_run.h"
 
@@ -11,14 +12,15 @@ struct TrainArguments {
   std::string data_dir;
   int resolution = 32;
   bool subfolder_classes = false;  // --classes: an image folder's subfolders become classes
-  int threads = 0;                 // 0: libtorch's default
+  int threads = 0;                 // 0: every physical core
   TrainingRunSpec run;
   bool help = false;
+  std::string usage;  // the --help text
 };
 
-extern const char* const kTrainOptionsHelp;
-
-// Parses argv[first…]; errors name the option and its allowed values.
-TrainArguments parse_train_arguments(int argc, char** argv, int first);
+// Parses the words after `command` ("emergence train", "emergence-train"); errors name the option
+// and its allowed values.
+TrainArguments parse_train_arguments(const std::string& command,
+                                     const std::vector<std::string>& words);
 
 }  // namespace emergence

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace emergence::app {
+namespace emergence {
 
 // One command-line option: "--name VALUE" (or "--name=VALUE"), or a flag when value_name is empty.
 struct OptionSpec {
@@ -14,11 +14,12 @@ struct OptionSpec {
   std::string help;        // one line
 };
 
-// A small option parser for the headless subcommands. Every error is an emergence::Error that
-// names the option: unknown, given twice, missing its value, or not a valid number. Subcommands
-// add options by appending OptionSpecs.
+// The options of one headless subcommand, read with CLI11 (Debian's libcli11-dev). Every error is
+// an emergence::Error that names the option: unknown, given twice, missing its value, or not a
+// valid number in range. Subcommands add options by appending OptionSpecs.
 class Options {
  public:
+  // `command` as the user types it: "emergence generate", "emergence-train".
   Options(std::string command, std::vector<OptionSpec> specs, std::string positional_help = "");
 
   // Throws on unknown, repeated or value-less options. "--help"/"-h" sets help_requested().
@@ -35,7 +36,7 @@ class Options {
   double number(const std::string& name, double fallback, double min, double max) const;
   uint64_t unsigned_integer(const std::string& name, uint64_t fallback) const;
 
-  // "usage: emergence COMMAND [OPTIONS]" and one line per option.
+  // "usage: COMMAND [OPTIONS]" and one line per option.
   std::string usage() const;
 
  private:
@@ -49,7 +50,12 @@ class Options {
   bool help_ = false;
 };
 
+// "--threads N": libtorch's intra-op threads, for every command that runs a model.
+OptionSpec threads_option();
+// Applies --threads N when given, else lets each run choose (use_threads(0)).
+void use_threads_option(const Options& options);
+
 // argv[first..argc) as strings.
 std::vector<std::string> arguments_from(int argc, char** argv, int first);
 
-}  // namespace emergence::app
+}  // namespace emergence

@@ -1,5 +1,6 @@
-#include "options.h"
+#include "command_line_options.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -8,9 +9,10 @@
 #include <limits>
 #include <sstream>
 
+#include "core/cpu_threads.h"
 #include "core/error.h"
 
-namespace emergence::app {
+namespace emergence {
 
 Options::Options(std::string command, std::vector<OptionSpec> specs, std::string positional_help)
     : command_(std::move(command)),
@@ -21,40 +23,60 @@ const OptionSpec& Options::spec(const std::string& name) const {
   const auto it = std::find_if(specs_.begin(), specs_.end(),
                                [&](const OptionSpec& s) { return s.name == name; });
   if (it == specs_.end()) {
-    throw Error("unknown option '" + name + "' (see 'emergence " + command_ + " --help')");
+    throw Error("unknown option '" + name + "' (see '" + command_ + " --help')");
   }
   return *it;
 }
 
 void Options::parse(const std::vector<std::string>& args) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      help_ = true;
-      continue;
+  // CLI11 reads the words; the values stay text until integer()/number() check them. Unknown
+  // words come back as extras, so that the messages below can name them.
+  CLI::App cli(command_);
+  cli.set_help_flag();
+  cli.allow_extras();
+  cli.add_flag("-h,--help", help_);
+  std::vector<std::pair<const OptionSpec*, CLI::Option*>> added;
+  std::map<std::string, std::string> values;
+  for (const OptionSpec& s : specs_) {
+    CLI::Option* option = s.value_name.empty()
+                              ? cli.add_flag(s.name)->disable_flag_override()
+                              : cli.add_option(s.name, values[s.name])->type_name(s.value_name);
+    added.emplace_back(&s, option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    cli.parse(reversed);
+  } catch (const CLI::ArgumentMismatch& e) {
+    // CLI11 begins this message with the option's name: "--steps: 1 required N missing", or
+    // "overwrite was given a disallowed flag override".
+    const std::string what = e.what();
+    std::string name = what.substr(0, what.find_first_of(": "));
+    name = name.rfind('-', 0) == 0 ? name : "--" + name;
+    const auto s = std::find_if(specs_.begin(), specs_.end(),
+                                [&](const OptionSpec& spec) { return spec.name == name; });
+    if (s == specs_.end()) {
+      throw Error(what);
     }
-    if (arg.size() < 2 || arg[0] != '-' || (arg[1] != '-' && !std::isalpha(arg[1]))) {
-      positionals_.push_back(arg);  // "-0.5" is a value, not an option
-      continue;
+    if (s->value_name.empty()) {
+      throw Error("option " + name + " takes no value");
     }
-    const size_t equals = arg.find('=');
-    const std::string name = arg.substr(0, equals);
-    const OptionSpec& s = spec(name);
-    if (values_.count(name)) {
-      throw Error("option " + name + " is given twice");
+    throw Error("option " + name + " needs a value (" + name + " " + s->value_name + ")");
+  } catch (const CLI::ParseError& e) {
+    throw Error(std::string(e.what()) + " (see '" + command_ + " --help')");
+  }
+  for (const std::string& extra : cli.remaining()) {
+    if (extra.size() >= 2 && extra[0] == '-' &&
+        !std::isdigit(static_cast<unsigned char>(extra[1])) && extra[1] != '.') {
+      spec(extra.substr(0, extra.find('=')));  // throws: an option we do not know
     }
-    if (s.value_name.empty()) {
-      if (equals != std::string::npos) {
-        throw Error("option " + name + " takes no value");
-      }
-      values_[name] = "";
-    } else if (equals != std::string::npos) {
-      values_[name] = arg.substr(equals + 1);
-    } else {
-      if (i + 1 >= args.size()) {
-        throw Error("option " + name + " needs a value (" + name + " " + s.value_name + ")");
-      }
-      values_[name] = args[++i];
+    positionals_.push_back(extra);  // "-0.5" is a value, not an option
+  }
+  for (const auto& [s, option] : added) {
+    if (option->count() > 1) {
+      throw Error("option " + s->name + " is given twice");
+    }
+    if (option->count() == 1) {
+      values_[s->name] = s->value_name.empty() ? "" : values[s->name];
     }
   }
 }
@@ -134,7 +156,7 @@ uint64_t Options::unsigned_integer(const std::string& name, uint64_t fallback) c
 
 std::string Options::usage() const {
   std::ostringstream out;
-  out << "usage: emergence " << command_ << (positional_help_.empty() ? "" : " " + positional_help_)
+  out << "usage: " << command_ << (positional_help_.empty() ? "" : " " + positional_help_)
       << " [OPTIONS]\n";
   size_t width = 0;
   for (const auto& s : specs_) {
@@ -148,6 +170,15 @@ std::string Options::usage() const {
   return out.str();
 }
 
+OptionSpec threads_option() {
+  return {"--threads", "N",
+          "CPU threads (default: each run times 1 and every physical core and keeps the faster)"};
+}
+
+void use_threads_option(const Options& options) {
+  use_threads(static_cast<int>(options.integer("--threads", 0, 1, 256)));
+}
+
 std::vector<std::string> arguments_from(int argc, char** argv, int first) {
   std::vector<std::string> args;
   for (int i = first; i < argc; ++i) {
@@ -156,4 +187,4 @@ std::vector<std::string> arguments_from(int argc, char** argv, int first) {
   return args;
 }
 
-}  // namespace emergence::app
+}  // namespace emergence
