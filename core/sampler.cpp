@@ -28,6 +28,7 @@ std::vector<std::string> sampler_names() {
           "dpmpp_2m",
           "dpmpp_2m_sde",
           "dpmpp_2m_sde_heun",
+          "dpmpp_3m_sde",
           "unipc",
           "unipc_bh1",
           "unipc_3",
@@ -85,6 +86,10 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   if (n == "dpmpp_2m_sde_heun") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings,
                                                 DpmSolverPPSampler::Variant::SdeHeun);
+  }
+  if (n == "dpmpp_3m_sde") {
+    return std::make_unique<DpmSolverPPSampler>(schedule, settings,
+                                                DpmSolverPPSampler::Variant::Sde3M);
   }
   if (n == "unipc" || n == "unipc_bh1" || n == "unipc_3" || n == "unipc_bh1_3") {
     const bool bh1 = n.rfind("unipc_bh1", 0) == 0;

@@ -60,7 +60,7 @@ int int_or(const nlohmann::json& j, const char* key, int fallback, int min) {
 }
 
 // The variant of a class's sampler that its own options pick: UniPC's solver type and order,
-// DPM-Solver's SDE form and its solver type.
+// DPM-Solver's SDE form, its order and its solver type.
 std::string variant_of(const std::string& sampler, const nlohmann::json& j) {
   if (sampler == "unipc") {
     const bool bh1 = value_or<std::string>(j, "solver_type", "bh2") == "bh1";
@@ -69,6 +69,9 @@ std::string variant_of(const std::string& sampler, const nlohmann::json& j) {
   }
   if (sampler == "dpmpp_2m" &&
       value_or<std::string>(j, "algorithm_type", "dpmsolver++") == "sde-dpmsolver++") {
+    if (int_or(j, "solver_order", 2, 1) >= 3) {
+      return "dpmpp_3m_sde";  // its second-order steps are midpoint whatever solver_type says
+    }
     const bool heun = value_or<std::string>(j, "solver_type", "midpoint") == "heun";
     return heun ? "dpmpp_2m_sde_heun" : "dpmpp_2m_sde";
   }

@@ -40,6 +40,8 @@ TEST(SamplerNames, EverySpellingPicksTheSameSettings) {
       {"DPM++ 2M SDE Karras", "dpmpp_2m_sde", Spacing::Karras},  // Fooocus' and Krita's favourite
       {"DPM++ 2M SDE Heun Exponential", "dpmpp_2m_sde_heun", Spacing::Exponential},
       {"dpmpp_2m_sde_gpu", "dpmpp_2m_sde", std::nullopt},
+      {"DPM++ 3M SDE Karras", "dpmpp_3m_sde", Spacing::Karras},
+      {"dpmpp_3m_sde_gpu", "dpmpp_3m_sde", std::nullopt},
       {"LMS Karras", "lms", Spacing::Karras},
       {"DPM2 a Karras", "dpm2_a", Spacing::Karras},
       {"dpm_2_ancestral", "dpm2_a", std::nullopt},

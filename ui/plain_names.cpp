@@ -58,6 +58,10 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "DPM-Solver++ 2M SDE with the Heun form of its second-order term (Lu et "
                        "al. 2022); a little smoother than the midpoint form")},
+    {"dpmpp_3m_sde", QT_TRANSLATE_NOOP("PlainNames", "random, detailed"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM-Solver++ 3M SDE (Lu et al. 2022): like DPM++ 2M SDE but uses the two "
+                       "previous steps; best with 30 or more steps")},
     {"unipc", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
      QT_TRANSLATE_NOOP("PlainNames",
                        "UniPC (Zhao et al. 2023): predicts from the previous step and corrects "
