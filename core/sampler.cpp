@@ -11,6 +11,7 @@
 #include "samplers/euler_ancestral_sampler.h"
 #include "samplers/euler_sampler.h"
 #include "samplers/heun_sampler.h"
+#include "samplers/lcm_sampler.h"
 #include "samplers/lms_sampler.h"
 #include "samplers/unipc_sampler.h"
 
@@ -33,7 +34,8 @@ std::vector<std::string> sampler_names() {
           "unipc_bh1",
           "unipc_3",
           "unipc_bh1_3",
-          "deis"};
+          "deis",
+          "lcm"};
 }
 
 void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
@@ -72,6 +74,9 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   }
   if (n == "dpm2" || n == "dpm2_a") {
     return std::make_unique<Dpm2Sampler>(schedule, settings, /*ancestral=*/n == "dpm2_a");
+  }
+  if (n == "lcm") {
+    return std::make_unique<LcmSampler>(schedule, settings);
   }
   if (n == "deis") {
     return std::make_unique<DeisSampler>(schedule, settings);

@@ -49,6 +49,9 @@ struct SamplerSettings {
   // UniPC: the last step ends at σ(0), the smallest training σ, instead of 0 (diffusers'
   // final_sigmas_type "sigma_min"; from the scheduler config).
   bool final_sigma_min = false;
+  // LCM: the training steps its timesteps are taken from are every T/M-th, M this
+  // (LCMScheduler's original_inference_steps; from the scheduler config).
+  int lcm_original_steps = 50;
 };
 
 // The sampler's own settings check: names the parameter and its allowed range.

@@ -43,6 +43,7 @@ constexpr SamplerSpelling kSpellings[] = {
     {"uni_pc", "unipc_bh1_3"},  // ComfyUI SAMPLER_NAMES
     {"uni_pc_bh2", "unipc_3"},  // ComfyUI SAMPLER_NAMES
     {"DEIS", "deis"},           // InvokeAI's deis; ComfyUI's deis is another implementation
+    {"LCM", "lcm"},             // A1111; ComfyUI's lcm is ours in name (see lcm_sampler.h)
 };
 
 bool same_name(const std::string& a, const std::string& b) {

@@ -26,6 +26,7 @@ constexpr ClassName kClasses[] = {
     {"KDPM2DiscreteScheduler", "dpm2"},
     {"KDPM2AncestralDiscreteScheduler", "dpm2_a"},
     {"DEISMultistepScheduler", "deis"},
+    {"LCMScheduler", "lcm"},
 };
 
 std::string key_name(const char* key) { return std::string("scheduler config key '") + key + "'"; }
@@ -147,6 +148,10 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
   c.sampler.clip_sample_range = value_or<double>(j, "clip_sample_range", 1.0);
   c.sampler.set_alpha_to_one = value_or<bool>(j, "set_alpha_to_one", true);
   c.sampler.final_sigma_min = value_or<std::string>(j, "final_sigmas_type", "zero") == "sigma_min";
+  c.sampler.lcm_original_steps = int_or(j, "original_inference_steps", 50, 1);
+  if (value_or<double>(j, "timestep_scaling", 10.0) != 10.0) {
+    throw Error("scheduler config key 'timestep_scaling': only LCMScheduler's 10 is supported");
+  }
   return c;
 }
 

@@ -48,6 +48,8 @@ TEST(SamplerNames, EverySpellingPicksTheSameSettings) {
       {"UniPC", "unipc_bh1_3", std::nullopt},
       {"uni_pc_bh2", "unipc_3", std::nullopt},
       {"deis", "deis", std::nullopt},
+      {"LCM", "lcm", std::nullopt},
+      {"LCM Karras", "lcm", Spacing::Karras},
   };
   for (const Expected& e : expected) {
     const SamplerChoice choice = parse_sampler_choice(e.name);

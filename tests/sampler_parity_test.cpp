@@ -406,8 +406,8 @@ INSTANTIATE_TEST_SUITE_P(
         "kdpm2_a_scaled_linear_15", "kdpm2_a_karras_scaled_linear_10",
         "kdpm2_a_leading_cosine_vpred_20", "deis_scaled_linear_20", "deis_karras_scaled_linear_12",
         "deis_trailing_cosine_vpred_12", "dpmsolver_sde_pp3m_scaled_linear_16",
-        "dpmsolver_sde_pp3m_karras_scaled_linear_15",
-        "dpmsolver_sde_pp3m_trailing_cosine_vpred_12"));
+        "dpmsolver_sde_pp3m_karras_scaled_linear_15", "dpmsolver_sde_pp3m_trailing_cosine_vpred_12",
+        "lcm_scaled_linear_4", "lcm_scaled_linear_8", "lcm_original_100_cosine_vpred_10"));
 
 }  // namespace
 }  // namespace emergence

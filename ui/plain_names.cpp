@@ -83,6 +83,12 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "DEIS (Zhang & Chen 2023): an exponential integrator that reuses the "
                        "previous step's noise estimate; deterministic, good in 10–20 steps")},
+    {"lcm", QT_TRANSLATE_NOOP("PlainNames", "random, for LCM models"),
+     QT_TRANSLATE_NOOP(
+         "PlainNames",
+         "LCM (Luo et al. 2023): for latent consistency models, which jump to a clean "
+         "image in 2–8 steps; each step guesses the image and adds fresh noise back. "
+         "Uses its own steps, whatever the schedule")},
 };
 
 constexpr Words kSpacings[] = {

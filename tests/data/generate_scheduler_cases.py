@@ -162,6 +162,14 @@ CASES = {
         dict(COSINE, solver_order=3, algorithm_type="sde-dpmsolver++",
              prediction_type="v_prediction", timestep_spacing="trailing"), 12, {}, 2603,
         STOCHASTIC),
+    # LCM: its own timesteps (every T/original_inference_steps-th training step), a draw on every
+    # step but the last.
+    "lcm_scaled_linear_4": ("LCMScheduler", dict(SD), 4, {}, 2701, STOCHASTIC),
+    "lcm_scaled_linear_8": ("LCMScheduler", dict(SD), 8, {}, 2702, STOCHASTIC),
+    "lcm_original_100_cosine_vpred_10": (
+        "LCMScheduler",
+        dict(COSINE, prediction_type="v_prediction", original_inference_steps=100), 10, {}, 2703,
+        STOCHASTIC),
     # DEIS (deis, logrho, order 2): ends at sigma_min; under 15 steps the last step is first order.
     "deis_scaled_linear_20": ("DEISMultistepScheduler", dict(SD), 20, {}, 2501),
     "deis_karras_scaled_linear_12": (
