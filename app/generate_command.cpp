@@ -55,7 +55,7 @@ std::vector<OptionSpec> generate_options() {
       {"--eta", "E", "DDIM eta; 0 is deterministic (default 0)"},
       {"--diffusers-exact", "",
        "diffusers' arithmetic where ours differs (DDIM's unclipped noise after clipping and its "
-       "t - T/N step, Heun's corrector on large steps)"},
+       "t - T/N step, Heun's and DPM2's full steps on large steps, DPM++ 3M SDE's D2 weight)"},
       {"--init-noise", "FILE.npy", "initial latent [1,C,H,W] instead of the seeded draw"},
       {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
       {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},

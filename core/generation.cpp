@@ -18,6 +18,7 @@ SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationPar
   s.use_clipped_model_output = !p.diffusers_exact;
   s.heun_extrapolate = p.diffusers_exact;
   s.dpm2_extrapolate = p.diffusers_exact;
+  s.dpmpp_3m_diffusers_d2 = p.diffusers_exact;
   s.ddim_next_listed = !p.diffusers_exact;
   if (p.spacing != Spacing::Leading) {
     s.selection.steps_offset = 0;

@@ -24,8 +24,8 @@ struct GenerationParams {
   int64_t class_label = -1;  // < 0: unconditional
   double guidance_scale = 1.0;
   // diffusers' own arithmetic where ours is deliberately different: DDIM keeps the unclipped ε̂
-  // after clipping x̂0 and steps to t − T/N, and Heun's corrector extrapolates on steps where σ
-  // falls over threefold.
+  // after clipping x̂0 and steps to t − T/N, Heun's corrector and DPM2's full step extrapolate on
+  // steps where σ falls over threefold, and DPM++ 3M SDE weighs D2 by −1 − O(h).
   bool diffusers_exact = false;
 };
 

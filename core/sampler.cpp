@@ -11,6 +11,7 @@
 #include "samplers/euler_ancestral_sampler.h"
 #include "samplers/euler_sampler.h"
 #include "samplers/heun_sampler.h"
+#include "samplers/lcm_sampler.h"
 #include "samplers/lms_sampler.h"
 #include "samplers/unipc_sampler.h"
 
@@ -28,11 +29,13 @@ std::vector<std::string> sampler_names() {
           "dpmpp_2m",
           "dpmpp_2m_sde",
           "dpmpp_2m_sde_heun",
+          "dpmpp_3m_sde",
           "unipc",
           "unipc_bh1",
           "unipc_3",
           "unipc_bh1_3",
-          "deis"};
+          "deis",
+          "lcm"};
 }
 
 void validate_settings(const SamplerSettings& s, int num_train_timesteps) {
@@ -72,6 +75,9 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   if (n == "dpm2" || n == "dpm2_a") {
     return std::make_unique<Dpm2Sampler>(schedule, settings, /*ancestral=*/n == "dpm2_a");
   }
+  if (n == "lcm") {
+    return std::make_unique<LcmSampler>(schedule, settings);
+  }
   if (n == "deis") {
     return std::make_unique<DeisSampler>(schedule, settings);
   }
@@ -85,6 +91,10 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   if (n == "dpmpp_2m_sde_heun") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings,
                                                 DpmSolverPPSampler::Variant::SdeHeun);
+  }
+  if (n == "dpmpp_3m_sde") {
+    return std::make_unique<DpmSolverPPSampler>(schedule, settings,
+                                                DpmSolverPPSampler::Variant::Sde3M);
   }
   if (n == "unipc" || n == "unipc_bh1" || n == "unipc_3" || n == "unipc_bh1_3") {
     const bool bh1 = n.rfind("unipc_bh1", 0) == 0;

@@ -41,9 +41,17 @@ struct SamplerSettings {
   // the first of 10 trailing steps on a cosine schedule). Off, a step where σ falls more than
   // threefold takes DPM-Solver-2's exponential-integrator form instead.
   bool dpm2_extrapolate = false;
+  // DPM++ 3M SDE: diffusers' weight of the second difference D2, (1 − e^{−2h} − 2h)/(2h)² − ½,
+  // which tends to −1 as h → 0 (its ½ has the opposite sign in the ODE's third-order weight and in
+  // k-diffusion's `sample_dpmpp_3m_sde`, where the weight tends to 0). Off, it is k-diffusion's
+  // (1 − e^{−2h} − 2h)/(2h)² + ½.
+  bool dpmpp_3m_diffusers_d2 = false;
   // UniPC: the last step ends at σ(0), the smallest training σ, instead of 0 (diffusers'
   // final_sigmas_type "sigma_min"; from the scheduler config).
   bool final_sigma_min = false;
+  // LCM: the training steps its timesteps are taken from are every T/M-th, M this
+  // (LCMScheduler's original_inference_steps; from the scheduler config).
+  int lcm_original_steps = 50;
 };
 
 // The sampler's own settings check: names the parameter and its allowed range.

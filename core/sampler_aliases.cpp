@@ -35,12 +35,15 @@ constexpr SamplerSpelling kSpellings[] = {
     {"dpmpp_2m_sde_gpu", "dpmpp_2m_sde"},            // ComfyUI (its noise drawn on the GPU)
     {"DPM++ 2M SDE Heun", "dpmpp_2m_sde_heun"},      // A1111
     {"dpmpp_2m_sde_heun_gpu", "dpmpp_2m_sde_heun"},  // ComfyUI
+    {"DPM++ 3M SDE", "dpmpp_3m_sde"},                // A1111
+    {"dpmpp_3m_sde_gpu", "dpmpp_3m_sde"},            // ComfyUI
     // A1111's UniPC and ComfyUI's uni_pc are bh1 of order 3, uni_pc_bh2 bh2 of order 3 (ComfyUI
     // also drops the next-to-last σ and ends at σ = 0.001 for them; those are schedule choices).
     {"UniPC", "unipc_bh1_3"},   // A1111 (shared_options: uni_pc_variant bh1, uni_pc_order 3)
     {"uni_pc", "unipc_bh1_3"},  // ComfyUI SAMPLER_NAMES
     {"uni_pc_bh2", "unipc_3"},  // ComfyUI SAMPLER_NAMES
     {"DEIS", "deis"},           // InvokeAI's deis; ComfyUI's deis is another implementation
+    {"LCM", "lcm"},             // A1111; ComfyUI's lcm is ours in name (see lcm_sampler.h)
 };
 
 bool same_name(const std::string& a, const std::string& b) {

@@ -26,6 +26,7 @@ constexpr ClassName kClasses[] = {
     {"KDPM2DiscreteScheduler", "dpm2"},
     {"KDPM2AncestralDiscreteScheduler", "dpm2_a"},
     {"DEISMultistepScheduler", "deis"},
+    {"LCMScheduler", "lcm"},
 };
 
 std::string key_name(const char* key) { return std::string("scheduler config key '") + key + "'"; }
@@ -60,7 +61,7 @@ int int_or(const nlohmann::json& j, const char* key, int fallback, int min) {
 }
 
 // The variant of a class's sampler that its own options pick: UniPC's solver type and order,
-// DPM-Solver's SDE form and its solver type.
+// DPM-Solver's SDE form, its order and its solver type.
 std::string variant_of(const std::string& sampler, const nlohmann::json& j) {
   if (sampler == "unipc") {
     const bool bh1 = value_or<std::string>(j, "solver_type", "bh2") == "bh1";
@@ -69,6 +70,9 @@ std::string variant_of(const std::string& sampler, const nlohmann::json& j) {
   }
   if (sampler == "dpmpp_2m" &&
       value_or<std::string>(j, "algorithm_type", "dpmsolver++") == "sde-dpmsolver++") {
+    if (int_or(j, "solver_order", 2, 1) >= 3) {
+      return "dpmpp_3m_sde";  // its second-order steps are midpoint whatever solver_type says
+    }
     const bool heun = value_or<std::string>(j, "solver_type", "midpoint") == "heun";
     return heun ? "dpmpp_2m_sde_heun" : "dpmpp_2m_sde";
   }
@@ -144,6 +148,10 @@ SchedulerConfig scheduler_config_from_json(const nlohmann::json& j) {
   c.sampler.clip_sample_range = value_or<double>(j, "clip_sample_range", 1.0);
   c.sampler.set_alpha_to_one = value_or<bool>(j, "set_alpha_to_one", true);
   c.sampler.final_sigma_min = value_or<std::string>(j, "final_sigmas_type", "zero") == "sigma_min";
+  c.sampler.lcm_original_steps = int_or(j, "original_inference_steps", 50, 1);
+  if (value_or<double>(j, "timestep_scaling", 10.0) != 10.0) {
+    throw Error("scheduler config key 'timestep_scaling': only LCMScheduler's 10 is supported");
+  }
   return c;
 }
 

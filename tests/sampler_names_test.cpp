@@ -40,12 +40,16 @@ TEST(SamplerNames, EverySpellingPicksTheSameSettings) {
       {"DPM++ 2M SDE Karras", "dpmpp_2m_sde", Spacing::Karras},  // Fooocus' and Krita's favourite
       {"DPM++ 2M SDE Heun Exponential", "dpmpp_2m_sde_heun", Spacing::Exponential},
       {"dpmpp_2m_sde_gpu", "dpmpp_2m_sde", std::nullopt},
+      {"DPM++ 3M SDE Karras", "dpmpp_3m_sde", Spacing::Karras},
+      {"dpmpp_3m_sde_gpu", "dpmpp_3m_sde", std::nullopt},
       {"LMS Karras", "lms", Spacing::Karras},
       {"DPM2 a Karras", "dpm2_a", Spacing::Karras},
       {"dpm_2_ancestral", "dpm2_a", std::nullopt},
       {"UniPC", "unipc_bh1_3", std::nullopt},
       {"uni_pc_bh2", "unipc_3", std::nullopt},
       {"deis", "deis", std::nullopt},
+      {"LCM", "lcm", std::nullopt},
+      {"LCM Karras", "lcm", Spacing::Karras},
   };
   for (const Expected& e : expected) {
     const SamplerChoice choice = parse_sampler_choice(e.name);

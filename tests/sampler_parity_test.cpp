@@ -43,12 +43,13 @@ ReferenceCase load_case(const std::string& name) {
     c.config.sampler.eta = json["step_kwargs"]["eta"].get<double>();
   }
   // diffusers' own arithmetic where ours deliberately differs: DDIM's step() keeps the unclipped
-  // ε̂ unless told otherwise and steps to t − T/N, and its Heun corrector and DPM2 full step
-  // extrapolate on large σ ratios.
+  // ε̂ unless told otherwise and steps to t − T/N, its Heun corrector and DPM2 full step
+  // extrapolate on large σ ratios, and its DPM++ 3M SDE weighs D2 by −1 − O(h).
   c.config.sampler.use_clipped_model_output =
       json["step_kwargs"].value("use_clipped_model_output", false);
   c.config.sampler.heun_extrapolate = true;
   c.config.sampler.dpm2_extrapolate = true;
+  c.config.sampler.dpmpp_3m_diffusers_d2 = true;
   c.config.sampler.ddim_next_listed = false;
   c.init_noise_sigma = json["init_noise_sigma"].get<double>();
   c.seed = json["seed"].get<uint64_t>();
@@ -340,6 +341,47 @@ TEST(AncestralSplit, ExactWhereDiffusersFloat32Cancels) {
   EXPECT_NEAR(split.down * split.down + split.up * split.up, to * to, 1e-5);
 }
 
+// Our DPM++ 3M SDE weighs D2 by (1 − e^{−2h} − 2h)/(2h)² + ½ (k-diffusion's sample_dpmpp_3m_sde,
+// → 0 as h → 0), diffusers' by the same − ½: its third-order steps differ by exactly α_t·D2, and
+// its first- and second-order steps (the first two and the last) not at all.
+TEST(DpmPP3mSde, DefaultWeighsSecondDifferenceAsKDiffusion) {
+  ReferenceCase c = load_case("dpmsolver_sde_pp3m_scaled_linear_16");
+  NoiseSchedule schedule(c.config.training);
+  SamplerSettings ours = c.config.sampler;
+  ours.dpmpp_3m_diffusers_d2 = false;
+  auto sampler = make_sampler(schedule, ours);
+  auto diffusers = make_sampler(schedule, c.config.sampler);
+  const std::vector<torch::Tensor> draws = split_draws(c.noises);
+  const auto& sigmas = sampler->state_sigmas();
+  std::vector<torch::Tensor> x0;
+  const int n = sampler->num_calls();
+  for (int i = 0; i < n; ++i) {
+    // Step both from the recorded latent with the recorded draw.
+    ReplayNoise a(std::vector<torch::Tensor>{draws[i]});
+    ReplayNoise b(std::vector<torch::Tensor>{draws[i]});
+    const torch::Tensor x = c.trajectory[i];
+    const torch::Tensor mine = sampler->step(c.model_outputs[i], i, x, a).prev_sample;
+    const torch::Tensor theirs = diffusers->step(c.model_outputs[i], i, x, b).prev_sample;
+    const VpPoint s0 = vp_point(static_cast<float>(sigmas[i]));
+    x0.push_back(vp_x0(x, c.model_outputs[i], s0, c.config.sampler.prediction));
+    EXPECT_LE(max_scaled_error(theirs, c.trajectory[i + 1]), 1e-5) << "call " << i;
+    if (i < 2 || i == n - 1) {
+      EXPECT_TRUE(torch::equal(mine, theirs)) << "call " << i;
+      continue;
+    }
+    const float l0 = s0.lambda;
+    const float l1 = vp_point(static_cast<float>(sigmas[i - 1])).lambda;
+    const float l2 = vp_point(static_cast<float>(sigmas[i - 2])).lambda;
+    const VpPoint t = vp_point(static_cast<float>(sigmas[i + 1]));
+    const float h = t.lambda - l0;
+    const float r0 = (l0 - l1) / h;
+    const float r1 = (l1 - l2) / h;
+    const torch::Tensor d2 = ((x0[i] - x0[i - 1]) / r0 - (x0[i - 1] - x0[i - 2]) / r1) / (r0 + r1);
+    EXPECT_LE(max_scaled_error(mine - theirs, t.alpha * d2), 1e-5) << "call " << i;
+    EXPECT_GT((mine - theirs).abs().max().item<float>(), 1e-4) << "call " << i;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Diffusers, SamplerParity,
     ::testing::Values(
@@ -363,7 +405,9 @@ INSTANTIATE_TEST_SUITE_P(
         "kdpm2_karras_scaled_linear_10", "kdpm2_leading_cosine_vpred_10",
         "kdpm2_a_scaled_linear_15", "kdpm2_a_karras_scaled_linear_10",
         "kdpm2_a_leading_cosine_vpred_20", "deis_scaled_linear_20", "deis_karras_scaled_linear_12",
-        "deis_trailing_cosine_vpred_12"));
+        "deis_trailing_cosine_vpred_12", "dpmsolver_sde_pp3m_scaled_linear_16",
+        "dpmsolver_sde_pp3m_karras_scaled_linear_15", "dpmsolver_sde_pp3m_trailing_cosine_vpred_12",
+        "lcm_scaled_linear_4", "lcm_scaled_linear_8", "lcm_original_100_cosine_vpred_10"));
 
 }  // namespace
 }  // namespace emergence

@@ -58,6 +58,10 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "DPM-Solver++ 2M SDE with the Heun form of its second-order term (Lu et "
                        "al. 2022); a little smoother than the midpoint form")},
+    {"dpmpp_3m_sde", QT_TRANSLATE_NOOP("PlainNames", "random, detailed"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM-Solver++ 3M SDE (Lu et al. 2022): like DPM++ 2M SDE but uses the two "
+                       "previous steps; best with 30 or more steps")},
     {"unipc", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
      QT_TRANSLATE_NOOP("PlainNames",
                        "UniPC (Zhao et al. 2023): predicts from the previous step and corrects "
@@ -79,6 +83,12 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "DEIS (Zhang & Chen 2023): an exponential integrator that reuses the "
                        "previous step's noise estimate; deterministic, good in 10–20 steps")},
+    {"lcm", QT_TRANSLATE_NOOP("PlainNames", "random, for LCM models"),
+     QT_TRANSLATE_NOOP(
+         "PlainNames",
+         "LCM (Luo et al. 2023): for latent consistency models, which jump to a clean "
+         "image in 2–8 steps; each step guesses the image and adds fresh noise back. "
+         "Uses its own steps, whatever the schedule")},
 };
 
 constexpr Words kSpacings[] = {

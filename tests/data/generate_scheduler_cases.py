@@ -146,6 +146,30 @@ CASES = {
         "KDPM2AncestralDiscreteScheduler",
         dict(COSINE, prediction_type="v_prediction", timestep_spacing="leading", steps_offset=1),
         20, {}, 2406, STOCHASTIC),
+    # DPM++ 3M SDE (solver_order 3, "sde-dpmsolver++"): first, second, then third-order steps; a
+    # draw on every step. Under 15 steps the next-to-last step is second order (lower_order_final).
+    # Each step agrees to an ulp, but the fake model's run amplifies those: at 20 linspace steps the
+    # trajectory ends 1e-5 (relative) from diffusers', about what diffusers in float64 differs by.
+    "dpmsolver_sde_pp3m_scaled_linear_16": (
+        "DPMSolverMultistepScheduler", dict(SD, solver_order=3, algorithm_type="sde-dpmsolver++"),
+        16, {}, 2601, STOCHASTIC),
+    "dpmsolver_sde_pp3m_karras_scaled_linear_15": (
+        "DPMSolverMultistepScheduler",
+        dict(SD, solver_order=3, algorithm_type="sde-dpmsolver++", use_karras_sigmas=True), 15, {},
+        2602, STOCHASTIC),
+    "dpmsolver_sde_pp3m_trailing_cosine_vpred_12": (
+        "DPMSolverMultistepScheduler",
+        dict(COSINE, solver_order=3, algorithm_type="sde-dpmsolver++",
+             prediction_type="v_prediction", timestep_spacing="trailing"), 12, {}, 2603,
+        STOCHASTIC),
+    # LCM: its own timesteps (every T/original_inference_steps-th training step), a draw on every
+    # step but the last.
+    "lcm_scaled_linear_4": ("LCMScheduler", dict(SD), 4, {}, 2701, STOCHASTIC),
+    "lcm_scaled_linear_8": ("LCMScheduler", dict(SD), 8, {}, 2702, STOCHASTIC),
+    "lcm_original_100_cosine_vpred_10": (
+        "LCMScheduler",
+        dict(COSINE, prediction_type="v_prediction", original_inference_steps=100), 10, {}, 2703,
+        STOCHASTIC),
     # DEIS (deis, logrho, order 2): ends at sigma_min; under 15 steps the last step is first order.
     "deis_scaled_linear_20": ("DEISMultistepScheduler", dict(SD), 20, {}, 2501),
     "deis_karras_scaled_linear_12": (
