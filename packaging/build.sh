@@ -13,6 +13,9 @@ packages=(
   libgif-dev libwebp-dev zlib1g-dev  # export: animated GIF, animated WebP, PNG text chunks
   libcli11-dev       # the command-line parser (header-only)
 )
+# Callers that need more (packaging/deb.sh) name them here, space-separated.
+read -ra extra_packages <<< "${EMERGENCE_EXTRA_PACKAGES:-}"
+packages+=("${extra_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
