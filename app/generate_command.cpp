@@ -28,20 +28,12 @@ namespace {
 
 constexpr double kAnyNumber = std::numeric_limits<double>::max();
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (size_t i = 0; i < names.size(); ++i) {
-    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
-  }
-  return text;
-}
-
 std::vector<OptionSpec> generate_options() {
-  const std::string sampler_help = joined(sampler_names()) +
+  const std::string sampler_help = join_names(sampler_names()) +
                                    ", or A1111's or ComfyUI's name; \"DPM++ 2M Karras\" also sets "
                                    "the schedule (default: the model's)";
   const std::string schedule_help =
-      joined(spacing_names()) + ", or A1111's or ComfyUI's name (default: the model's)";
+      join_names(spacing_names()) + ", or A1111's or ComfyUI's name (default: the model's)";
   return {
       {"--model", "DIR", "model folder (default: the built-in model)"},
       {"--scheduler-config", "FILE", "scheduler_config.json to use instead of the model's own"},

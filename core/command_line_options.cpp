@@ -179,6 +179,14 @@ void use_threads_option(const Options& options) {
   use_threads(static_cast<int>(options.integer("--threads", 0, 1, 256)));
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  }
+  return text;
+}
+
 std::vector<std::string> arguments_from(int argc, char** argv, int first) {
   std::vector<std::string> args;
   for (int i = first; i < argc; ++i) {

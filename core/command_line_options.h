@@ -55,6 +55,9 @@ OptionSpec threads_option();
 // Applies --threads N when given, else lets each run choose (use_threads(0)).
 void use_threads_option(const Options& options);
 
+// "a, b or c", for the usage text of an option that takes one of several names.
+std::string join_names(const std::vector<std::string>& names);
+
 // argv[first..argc) as strings.
 std::vector<std::string> arguments_from(int argc, char** argv, int first);
 

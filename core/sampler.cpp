@@ -8,6 +8,7 @@
 #include "samplers/deis_sampler.h"
 #include "samplers/dpm2_sampler.h"
 #include "samplers/dpm_solver_pp_sampler.h"
+#include "samplers/dpmpp_2s_sampler.h"
 #include "samplers/euler_ancestral_sampler.h"
 #include "samplers/euler_sampler.h"
 #include "samplers/heun_sampler.h"
@@ -30,6 +31,8 @@ std::vector<std::string> sampler_names() {
           "dpmpp_2m_sde",
           "dpmpp_2m_sde_heun",
           "dpmpp_3m_sde",
+          "dpmpp_sde",
+          "dpmpp_2s_a",
           "unipc",
           "unipc_bh1",
           "unipc_3",
@@ -95,6 +98,11 @@ std::unique_ptr<Sampler> make_sampler(const NoiseSchedule& schedule,
   if (n == "dpmpp_3m_sde") {
     return std::make_unique<DpmSolverPPSampler>(schedule, settings,
                                                 DpmSolverPPSampler::Variant::Sde3M);
+  }
+  if (n == "dpmpp_sde" || n == "dpmpp_2s_a") {
+    return std::make_unique<Dpmpp2sSampler>(
+        schedule, settings,
+        n == "dpmpp_sde" ? Dpmpp2sSampler::Noise::Sde : Dpmpp2sSampler::Noise::Ancestral);
   }
   if (n == "unipc" || n == "unipc_bh1" || n == "unipc_3" || n == "unipc_bh1_3") {
     const bool bh1 = n.rfind("unipc_bh1", 0) == 0;

@@ -35,8 +35,12 @@ constexpr SamplerSpelling kSpellings[] = {
     {"dpmpp_2m_sde_gpu", "dpmpp_2m_sde"},            // ComfyUI (its noise drawn on the GPU)
     {"DPM++ 2M SDE Heun", "dpmpp_2m_sde_heun"},      // A1111
     {"dpmpp_2m_sde_heun_gpu", "dpmpp_2m_sde_heun"},  // ComfyUI
+    {"DPM++ SDE", "dpmpp_sde"},                      // A1111
+    {"DPM++ 2S a", "dpmpp_2s_a"},                    // A1111
+    {"dpmpp_2s_ancestral", "dpmpp_2s_a"},            // ComfyUI
     {"DPM++ 3M SDE", "dpmpp_3m_sde"},                // A1111
     {"dpmpp_3m_sde_gpu", "dpmpp_3m_sde"},            // ComfyUI
+    {"dpmpp_sde_gpu", "dpmpp_sde"},                  // ComfyUI
     // A1111's UniPC and ComfyUI's uni_pc are bh1 of order 3, uni_pc_bh2 bh2 of order 3 (ComfyUI
     // also drops the next-to-last σ and ends at σ = 0.001 for them; those are schedule choices).
     {"UniPC", "unipc_bh1_3"},   // A1111 (shared_options: uni_pc_variant bh1, uni_pc_order 3)

@@ -25,6 +25,7 @@ constexpr ClassName kClasses[] = {
     {"LMSDiscreteScheduler", "lms"},
     {"KDPM2DiscreteScheduler", "dpm2"},
     {"KDPM2AncestralDiscreteScheduler", "dpm2_a"},
+    {"DPMSolverSDEScheduler", "dpmpp_sde"},
     {"DEISMultistepScheduler", "deis"},
     {"LCMScheduler", "lcm"},
 };

@@ -50,19 +50,22 @@ double mean_level_difference(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 // Saturated noise, told from an emoji by what the broken samplers made (DDIM with the
-// unclipped ε̂ at 400–1000 steps, diffusers' Heun at 30): neighbouring pixels jump by ~0.3 of the
-// range on average (good samples: 0.10–0.14), or black fills several % of the image (good: ≤ 0.4
-// %).
+// unclipped ε̂ at 400–1000 steps, diffusers' Heun at 30, diffusers' DPM++ 3M SDE at 1000):
+// neighbouring pixels jump by ~0.3 of the range on average (good samples: 0.10–0.14), or black
+// pixels fill several % of the image (2.3 % for that DPM++ 3M SDE; good samples: none). Pixels,
+// not channel values: the yellow of an emoji face has its blue channel at 0 (1 % of the values
+// of a clean DPM++ SDE image).
 struct Saturation {
   double roughness;    // mean |difference| of neighbouring values, image range [−1, 1] → [0, 2]
-  double black_share;  // share of values within 2 8-bit levels of black
+  double black_share;  // share of pixels within 2 8-bit levels of black in every channel
 };
 
 Saturation saturation_of(const torch::Tensor& latent) {
   const torch::Tensor img = latent.clamp(-1, 1);
   const double dx = (img.slice(3, 1) - img.slice(3, 0, -1)).abs().mean().item<double>();
   const double dy = (img.slice(2, 1) - img.slice(2, 0, -1)).abs().mean().item<double>();
-  return {(dx + dy) / 2, (img <= -0.98).to(torch::kFloat32).mean().item<double>()};
+  const torch::Tensor black = std::get<0>(img.max(/*dim=*/1)) <= -0.98;  // [N, H, W]
+  return {(dx + dy) / 2, black.to(torch::kFloat32).mean().item<double>()};
 }
 
 bool deterministic(const std::string& sampler) {
@@ -108,6 +111,16 @@ TEST(BuiltInModelDiffusersDdim, UnclippedNoiseDoesNotConverge) {
       "steps %.3f\n",
       diff, saturation_of(b).roughness);
   EXPECT_GT(diff, 20.0);
+}
+
+// The black-pixel criterion above catches what it is for: diffusers' DPM++ 3M SDE, whose D2
+// weight tends to −1, fills the built-in model's image with black by 1000 steps.
+TEST(BuiltInModelDiffusers3mSde, FillsWithBlackPixels) {
+  const Saturation sat =
+      saturation_of(final_latent("dpmpp_3m_sde", 1000, 1, /*diffusers_exact=*/true));
+  std::printf("[ saturation ] diffusers' dpmpp_3m_sde 1000 steps: black %.2f %%\n",
+              sat.black_share * 100.0);
+  EXPECT_GT(sat.black_share, 0.01);
 }
 
 INSTANTIATE_TEST_SUITE_P(Defaults, BuiltInModelSampler, ::testing::ValuesIn(sampler_names()));

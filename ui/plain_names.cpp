@@ -62,6 +62,14 @@ constexpr Words kSamplers[] = {
      QT_TRANSLATE_NOOP("PlainNames",
                        "DPM-Solver++ 3M SDE (Lu et al. 2022): like DPM++ 2M SDE but uses the two "
                        "previous steps; best with 30 or more steps")},
+    {"dpmpp_sde", QT_TRANSLATE_NOOP("PlainNames", "random, 2 calls a step"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM++ SDE (DPM-Solver++ 2S of Lu et al. 2022 with fresh noise at each "
+                       "half step): detailed, varied images in few steps; twice the cost")},
+    {"dpmpp_2s_a", QT_TRANSLATE_NOOP("PlainNames", "random, 2 calls a step"),
+     QT_TRANSLATE_NOOP("PlainNames",
+                       "DPM++ 2S ancestral (Lu et al. 2022): a second model call at the midpoint "
+                       "of each step, then fresh noise like Euler ancestral; twice the cost")},
     {"unipc", QT_TRANSLATE_NOOP("PlainNames", "accurate, very few steps"),
      QT_TRANSLATE_NOOP("PlainNames",
                        "UniPC (Zhao et al. 2023): predicts from the previous step and corrects "

@@ -20,9 +20,8 @@ Dpm2Sampler::Dpm2Sampler(const NoiseSchedule& schedule, const SamplerSettings& s
     : SigmaSampler(schedule, settings), ancestral_(ancestral) {
   const bool karras =
       settings.selection.spacing == Spacing::Karras && settings.selection.shift == 1.0;
-  const std::vector<double> t = timesteps_;
   const std::vector<float> s = sigmas_;  // N σ, then 0
-  const int n = static_cast<int>(t.size());
+  const int n = static_cast<int>(timesteps_.size());
   for (int k = 0; k < n; ++k) {
     const float from = s[k];
     const float to = s[k + 1];
@@ -39,22 +38,19 @@ Dpm2Sampler::Dpm2Sampler(const NoiseSchedule& schedule, const SamplerSettings& s
       midpoint_.push_back(k + 1 < n ? log_midpoint(to, from) : 0.0f);
     }
   }
-  // Calls: σ_0, mid_0, σ_1, mid_1, …, σ_{N−1}; the last call's half-step goes to σ = 0.
-  timesteps_.clear();
-  sigmas_.clear();
+  // diffusers rounds Karras timesteps for KDPM2 (not the midpoints'), unlike Euler's.
+  std::vector<double> midpoint_timesteps;
   for (int k = 0; k < n; ++k) {
-    // diffusers rounds Karras timesteps for KDPM2 (not the midpoints'), unlike Euler's.
-    timesteps_.push_back(karras ? std::nearbyint(schedule_.timestep_of_sigma(s[k])) : t[k]);
-    sigmas_.push_back(s[k]);
+    if (karras) {
+      timesteps_[k] = std::nearbyint(schedule_.timestep_of_sigma(s[k]));
+    }
     if (k + 1 < n) {
       const double tm = schedule_.timestep_of_sigma(midpoint_[k]);
-      timesteps_.push_back(karras ? tm : static_cast<float>(tm));
-      sigmas_.push_back(midpoint_[k]);
+      midpoint_timesteps.push_back(karras ? tm : static_cast<float>(tm));
     }
   }
   // With noise, a full step ends at √(σ_down² + σ_up²) = σ_{k+1} too.
-  sigmas_.push_back(0.0f);
-  state_sigmas_.assign(sigmas_.begin(), sigmas_.end());
+  interleave_midpoints(midpoint_, midpoint_timesteps);
 }
 
 StepResult Dpm2Sampler::step(const torch::Tensor& model_output, int i, const torch::Tensor& x,

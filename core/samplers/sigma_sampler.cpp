@@ -92,6 +92,24 @@ void SigmaSampler::set_timestep_grid(bool round_timesteps) {
   }
 }
 
+void SigmaSampler::interleave_midpoints(const std::vector<float>& midpoints,
+                                        const std::vector<double>& midpoint_timesteps) {
+  const std::vector<double> t = timesteps_;
+  const std::vector<float> s = sigmas_;
+  timesteps_.clear();
+  sigmas_.clear();
+  for (size_t k = 0; k < t.size(); ++k) {
+    timesteps_.push_back(t[k]);
+    sigmas_.push_back(s[k]);
+    if (k + 1 < t.size()) {
+      timesteps_.push_back(midpoint_timesteps[k]);
+      sigmas_.push_back(midpoints[k]);
+    }
+  }
+  sigmas_.push_back(s.back());
+  state_sigmas_.assign(sigmas_.begin(), sigmas_.end());
+}
+
 double SigmaSampler::init_noise_sigma() const {
   const float max_sigma = *std::max_element(sigmas_.begin(), sigmas_.end());
   // diffusers: σ_max for linspace/trailing spacing, √(σ_max²+1) for leading.

@@ -35,6 +35,12 @@ class SigmaSampler : public Sampler {
   SamplerSettings settings_;
   std::vector<float> sigmas_;  // size num_calls()+1, last is the final σ
 
+  // The call grid of the two-stage samplers (DPM2, DPM++ SDE, DPM++ 2S a): a call at
+  // midpoints[k], timestep midpoint_timesteps[k], between those at σ_k and σ_{k+1}, for every step
+  // but the last (which takes one call, to the final σ): σ_0, m_0, σ_1, m_1, …, σ_{N−1}.
+  void interleave_midpoints(const std::vector<float>& midpoints,
+                            const std::vector<double>& midpoint_timesteps);
+
  private:
   void set_sigma_grid(GridTimesteps kind);
   void set_timestep_grid(bool round_timesteps);

@@ -1,16 +1,24 @@
 #!/usr/bin/python3
 """Records diffusers scheduler runs as parity fixtures (tests/data/schedulers/<case>/).
 
-Run with Debian's python3-torch on a plain checkout of diffusers at tag v0.35.2:
+Run with Debian's python3-torch (and python3-scipy) on a plain checkout of diffusers at tag
+v0.35.2; DPMSolverSDEScheduler also needs torchsde v0.2.6 (github google-research/torchsde) and its
+dependency trampoline 0.1.2 (github ferreum/trampoline, commit 1d98f39), installed from their
+checkouts without network:
 
     git --git-dir=DIFFUSERS_GIT archive v0.35.2 | tar -x -C /tmp/diffusers-v0.35.2
-    /usr/bin/python3 tests/data/generate_scheduler_cases.py /tmp/diffusers-v0.35.2/src \
-        ../shared/reference/kit tests/data/schedulers [CASE ...]
+    git --git-dir=TORCHSDE_GIT archive v0.2.6 | tar -x -C /tmp/torchsde-0.2.6
+    git --git-dir=TRAMPOLINE_GIT archive 1d98f39 | tar -x -C /tmp/trampoline-0.1.2
+    /usr/bin/python3 -m pip install --no-deps --no-index --no-build-isolation --target /tmp/sde-deps \
+        /tmp/torchsde-0.2.6 /tmp/trampoline-0.1.2
+    PYTHONPATH=/tmp/sde-deps /usr/bin/python3 tests/data/generate_scheduler_cases.py \
+        /tmp/diffusers-v0.35.2/src ../shared/reference/kit tests/data/schedulers [CASE ...]
 
 Each case is the loop of the diffusers pipelines with the fake model of tests/data/README.md,
 written in the layout of the cases copied from shared/reference, and replayed from the written
 files before it is trusted. Nothing of diffusers is changed or re-implemented here.
 """
+import inspect
 import json
 import os
 import sys
@@ -22,6 +30,7 @@ DIFFUSERS_SRC, KIT, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 ONLY = set(sys.argv[4:])
 sys.path.insert(0, KIT)
 import offline_diffusers as od  # noqa: E402
+from scheduler_case_io import FAKE_MODEL, fake_model, json_safe, save  # noqa: E402
 
 diffusers = od.import_diffusers(DIFFUSERS_SRC)
 torch.set_num_threads(1)
@@ -170,6 +179,17 @@ CASES = {
         "LCMScheduler",
         dict(COSINE, prediction_type="v_prediction", original_inference_steps=100), 10, {}, 2703,
         STOCHASTIC),
+    # DPM++ SDE (DPMSolverSDEScheduler, k-diffusion's sample_dpmpp_sde with r = 1/2): 2N-1 model
+    # calls, a Brownian-tree draw on every call but the last. The tree's seed is the case's.
+    "dpmsolver_sde_scaled_linear_10": (
+        "DPMSolverSDEScheduler", dict(SD, noise_sampler_seed=2801), 10, {}, 2801, STOCHASTIC),
+    "dpmsolver_sde_karras_scaled_linear_10": (
+        "DPMSolverSDEScheduler", dict(SD, use_karras_sigmas=True, noise_sampler_seed=2802), 10, {},
+        2802, STOCHASTIC),
+    "dpmsolver_sde_leading_cosine_vpred_20": (
+        "DPMSolverSDEScheduler",
+        dict(COSINE, prediction_type="v_prediction", timestep_spacing="leading", steps_offset=1,
+             noise_sampler_seed=2803), 20, {}, 2803, STOCHASTIC),
     # DEIS (deis, logrho, order 2): ends at sigma_min; under 15 steps the last step is first order.
     "deis_scaled_linear_20": ("DEISMultistepScheduler", dict(SD), 20, {}, 2501),
     "deis_karras_scaled_linear_12": (
@@ -186,27 +206,9 @@ CUSTOM_SCHEDULES = {
         "ays", dict(sigmas=diffusers.schedulers.AysSchedules["StableDiffusionSigmas"])),
 }
 
-FAKE_MODEL = ("model_output = 0.5 * tanh(sample_input) + 0.001 * t, in float32 with "
-              "c = float32(0.001 * double(t)) (see tests/data/README.md)")
-
-
-def fake_model(x_in, t):
-    c = torch.tensor(np.float32(0.001 * float(t)))
-    return 0.5 * torch.tanh(x_in) + c
-
-
-def json_safe(value):
-    if isinstance(value, float) and not np.isfinite(value):
-        return "inf" if value > 0 else ("-inf" if value < 0 else "nan")
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    return value
-
-
 class DrawRecorder:
-    """Stands in for randn_tensor in the scheduler's module: records every tensor diffusers draws
+    """Stands in for randn_tensor in the scheduler's module, and for the noise sampler
+    DPMSolverSDEScheduler makes of torchsde's Brownian tree: records every tensor diffusers draws
     there (per step call), or hands out recorded ones instead of drawing. Only the draws of a
     STOCHASTIC case are kept (Euler draws its unused churn noise from the global generator)."""
 
@@ -214,25 +216,32 @@ class DrawRecorder:
         self.module = sys.modules[getattr(diffusers, cls_name).__module__]
         self.replay = None if replay is None else list(replay)
         self.draws, self.per_call = [], []
+        self.originals = {}
 
     def __enter__(self):
-        self.original = getattr(self.module, "randn_tensor", None)
-        if self.original is not None:
-            self.module.randn_tensor = self.draw
+        for name, stand_in in (("randn_tensor", self.draw),
+                               ("BrownianTreeNoiseSampler", self.brownian_tree)):
+            if hasattr(self.module, name):
+                self.originals[name] = getattr(self.module, name)
+                setattr(self.module, name, stand_in)
         return self
 
     def __exit__(self, *exc):
-        if self.original is not None:
-            self.module.randn_tensor = self.original
+        for name, original in self.originals.items():
+            setattr(self.module, name, original)
 
-    def draw(self, *args, **kwargs):
-        if self.replay is not None:
-            noise = torch.from_numpy(self.replay.pop(0))
-        else:
-            noise = self.original(*args, **kwargs)
+    def take(self, draw):
+        noise = torch.from_numpy(self.replay.pop(0)) if self.replay is not None else draw()
         self.draws.append(noise.clone())
         self.per_call[-1] += 1
         return noise
+
+    def draw(self, *args, **kwargs):
+        return self.take(lambda: self.originals["randn_tensor"](*args, **kwargs))
+
+    def brownian_tree(self, *args, **kwargs):
+        tree = self.originals["BrownianTreeNoiseSampler"](*args, **kwargs)
+        return lambda sigma, sigma_next: self.take(lambda: tree(sigma, sigma_next))
 
 
 def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None, set_kwargs=None, stochastic=False,
@@ -247,7 +256,9 @@ def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None, set_kwargs=None
         x_init = torch.randn([1, 3, 8, 8], generator=generator, dtype=torch.float32)
     x = x_init * scheduler.init_noise_sigma
     trajectory, inputs, model_ts, outputs = [x], [], [], []
-    extra = dict(generator=generator) if stochastic else {}
+    # DPMSolverSDEScheduler.step() takes no generator: its Brownian tree has its own seed.
+    takes_generator = "generator" in inspect.signature(scheduler.step).parameters
+    extra = dict(generator=generator) if stochastic and takes_generator else {}
     with DrawRecorder(cls_name, replay) as recorder:
         for t in scheduler.timesteps:
             x_in = scheduler.scale_model_input(x, t)
@@ -261,8 +272,9 @@ def run(cls_name, kwargs, steps, step_kwargs, seed, x_init=None, set_kwargs=None
     return scheduler, x_init, trajectory, inputs, model_ts, outputs, recorder
 
 
-def save(folder, name, array):
-    np.save(os.path.join(folder, name), np.ascontiguousarray(array))
+def torchsde_version():
+    import torchsde
+    return torchsde.__version__
 
 
 def write_case(name):
@@ -283,12 +295,16 @@ def write_case(name):
         "model_timesteps.npy": np.array(model_ts, dtype=np.float32),
         "model_outputs.npy": torch.stack(outputs).numpy(),
     }
-    if hasattr(scheduler, "sigmas") and len(scheduler.sigmas) == len(outputs) + 1:
+    two_stage = hasattr(scheduler, "sigmas_interpol") or cls_name == "DPMSolverSDEScheduler"
+    if hasattr(scheduler, "sigmas") and len(scheduler.sigmas) == len(outputs) + 1 and not two_stage:
         arrays["sigmas.npy"] = scheduler.sigmas.numpy().astype(np.float32)
     elif hasattr(scheduler, "sigmas_interpol"):
         # KDPM2: diffusers' own arrays (2N+2 entries each), not one sigma per model call.
         arrays["diffusers_sigmas.npy"] = scheduler.sigmas.numpy().astype(np.float32)
         arrays["diffusers_sigmas_interpol.npy"] = scheduler.sigmas_interpol.numpy().astype(np.float32)
+    elif two_stage:
+        # DPMSolverSDE: sigma_0, sigma_1 twice, ..., 0; the midpoints are made in step().
+        arrays["diffusers_sigmas.npy"] = scheduler.sigmas.numpy().astype(np.float32)
     if stochastic:
         arrays["noises.npy"] = torch.stack(recorder.draws).numpy().astype(np.float32)
     for file, array in arrays.items():
@@ -326,6 +342,14 @@ def write_case(name):
                    "randn_tensor, recorded as it returned). To replay, substitute noises.npy[k] for "
                    "the k-th draw.",
         }
+        if cls_name == "DPMSolverSDEScheduler":
+            case["noise"]["source"] = "brownian_tree"
+            case["noise"]["how"] = (
+                "x_init as above; noises.npy[k] is what the k-th call of the scheduler's "
+                "BrownianTreeNoiseSampler(sigma, sigma_next) returned (torchsde "
+                f"{torchsde_version()} BrownianInterval seeded with noise_sampler_seed): "
+                "W(sigma_next) - W(sigma) over sqrt|sigma_next - sigma|, one per step call but "
+                "the last. To replay, substitute noises.npy[k] for the k-th call.")
     if set_kwargs:
         case["set_timesteps_kwargs"] = set_kwargs
         case["schedule"] = schedule
