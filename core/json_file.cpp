@@ -1,5 +1,6 @@
 #include "json_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -139,6 +140,15 @@ nlohmann::json parse_lenient_json(const std::string& text, const std::string& or
   } catch (const nlohmann::json::exception& e) {
     throw Error(origin + " is not valid JSON: " + json_error_text(e));
   }
+}
+
+std::vector<std::string> json_string_list(const nlohmann::json& value, const std::string& name) {
+  const bool strings = value.is_array() && std::all_of(value.begin(), value.end(),
+                                                       [](const auto& v) { return v.is_string(); });
+  if (!strings) {
+    throw Error(name + " must be a list of strings (got " + json_excerpt(value) + ")");
+  }
+  return value.get<std::vector<std::string>>();
 }
 
 int64_t json_integer(const nlohmann::json& value, const std::string& name, int64_t min,

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace emergence {
 
@@ -27,6 +28,8 @@ int64_t json_integer(const nlohmann::json& value, const std::string& name, int64
 uint64_t json_unsigned(const nlohmann::json& value, const std::string& name);
 // value as a number (integer or not); a string, bool or list is an Error naming `name`.
 double json_number(const nlohmann::json& value, const std::string& name);
+// value as a list of strings (class names); anything else is an Error naming `name`.
+std::vector<std::string> json_string_list(const nlohmann::json& value, const std::string& name);
 // A short, printable description of an untrusted value for a message: a number, bool or null as
 // written, a string quoted and cut to 40 characters, a list or object by its kind only.
 std::string json_excerpt(const nlohmann::json& value);

@@ -12,6 +12,7 @@
 #include "core/media/image_file.h"
 #include "core/media/image_folder.h"
 #include "core/training/emoji_catalog.h"
+#include "core/training/training_data.h"
 
 namespace emergence {
 namespace {
@@ -105,6 +106,32 @@ TEST(EmojiDataset, WrittenFolderLoadsWithItsClasses) {
   // PNG round trip is lossless, so the folder and the .npy hold the same pixels.
   EXPECT_TRUE(torch::allclose(npy.images, folder.data.images, 0, 1e-6));
   EXPECT_TRUE(fs::exists(dir / "contact_sheet.png"));
+}
+
+// A dataset.json whose class_names is not a list of strings reached the user as nlohmann's
+// "[json.exception.type_error.302] type must be array, but is number", naming no file.
+TEST(EmojiDataset, ClassNamesThatAreNotNamesAreAnErrorNamingTheFile) {
+  const fs::path dir = fresh_dir("bad_class_names");
+  app::write_emoji_dataset(dir.string(),
+                           app::render_emoji_dataset(parse_emoji_test(kSnippet, "snippet"), 16));
+  for (const char* classes : {"5", "[\"Smileys\", 7]", "{\"a\": \"b\"}"}) {
+    std::ofstream(dir / "dataset.json") << "{\"class_names\": " << classes << "}";
+    for (int reader = 0; reader < 2; ++reader) {
+      try {
+        std::ostringstream warnings;
+        if (reader == 0) {
+          load_image_folder(dir.string(), {16, false}, warnings);
+        } else {
+          read_training_npy(dir.string());
+        }
+        ADD_FAILURE() << classes << ": no error";
+      } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("dataset.json: class_names must be a list of strings"), std::string::npos)
+            << m;
+      }
+    }
+  }
 }
 
 TEST(ImageFolder, EmptyFolderIsAClearError) {

@@ -93,6 +93,15 @@ TEST_F(JsonLimitsTest, DeepSchedulerConfigAndEmergenceJsonAreRefused) {
                {"emergence.json", "levels deep"});
 }
 
+TEST_F(JsonLimitsTest, ClassNamesMustBeAListOfStrings) {
+  const fs::path root = pipeline();
+  for (const char* classes : {"\"cat\"", "[1, 2]", "[[\"cat\"]]"}) {
+    write(root / "emergence.json", std::string("{\"class_names\": ") + classes + "}");
+    expect_parts(error_of([&] { read_model_folder(root.string()); }),
+                 {"emergence.json: class_names must be a list of strings"});
+  }
+}
+
 TEST_F(JsonLimitsTest, DeepSidecarIsRefused) {
   const fs::path sidecar = dir_ / "frame.json";
   write(sidecar, "{\"generation\": {\"seed\": " + nested(100000) + "}}");

@@ -144,8 +144,8 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
     const fs::path meta = root / kDatasetJson;
     if (fs::exists(meta)) {
       const auto json = read_json_file(meta.string());
-      if (json.contains("class_names")) {
-        class_names = json.at("class_names").get<std::vector<std::string>>();
+      if (json.is_object() && json.contains("class_names")) {
+        class_names = json_string_list(json["class_names"], meta.string() + ": class_names");
       }
     }
   } else {

@@ -70,15 +70,7 @@ void read_emergence_json(const fs::path& path, ModelFolder& folder) {
     throw Error(path.string() + " must hold a JSON object");
   }
   if (j.contains("class_names") && !j["class_names"].is_null()) {
-    if (!j["class_names"].is_array()) {
-      throw Error(path.string() + ": class_names must be a list of strings");
-    }
-    for (const auto& name : j["class_names"]) {
-      if (!name.is_string()) {
-        throw Error(path.string() + ": class_names must be a list of strings");
-      }
-      folder.class_names.push_back(name.get<std::string>());
-    }
+    folder.class_names = json_string_list(j["class_names"], path.string() + ": class_names");
   }
   if (j.contains("null_class") && !j["null_class"].is_null()) {
     if (!j["null_class"].is_boolean()) {

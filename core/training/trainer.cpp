@@ -218,11 +218,7 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& path, TrainingData d
   root.read("options", options_text);
   root.read("class_names", classes_text);
   const nlohmann::json classes = parse_lenient_json(classes_text.toStringRef(), path + " classes");
-  if (!classes.is_array() ||
-      !std::all_of(classes.begin(), classes.end(), [](const auto& c) { return c.is_string(); })) {
-    throw Error(path + ": the checkpoint's class names are not a list of names");
-  }
-  const auto class_names = classes.get<std::vector<std::string>>();
+  const auto class_names = json_string_list(classes, path + ": the checkpoint's class names");
   torch::Tensor shape;
   root.read("data_shape", shape, true);
   if (!torch::equal(shape, torch::tensor(data.images.sizes().vec())) ||

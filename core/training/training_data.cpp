@@ -91,8 +91,9 @@ TrainingData read_training_npy(const std::string& dir) {
   const auto meta_path = folder / kDatasetJson;
   if (std::filesystem::exists(meta_path)) {
     const nlohmann::json meta = read_json_file(meta_path.string());
-    if (meta.contains("class_names")) {
-      data.class_names = meta.at("class_names").get<std::vector<std::string>>();
+    if (meta.is_object() && meta.contains("class_names")) {
+      data.class_names =
+          json_string_list(meta["class_names"], meta_path.string() + ": class_names");
     }
   }
   if (data.conditional()) {
