@@ -23,14 +23,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A folder of this process's own under the temporary directory (TMPDIR=/dev/shm keeps it in RAM).
+// A folder of this process's own under the temporary directory (TMPDIR=/dev/shm keeps it in RAM),
+// removed when the process exits.
+struct ScratchDir {
+  fs::path path = fs::temp_directory_path() / ("emergence-fuzz-" + std::to_string(getpid()));
+  ScratchDir() { fs::create_directories(path); }
+  ~ScratchDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
 const fs::path& scratch() {
-  static const fs::path dir = [] {
-    fs::path p = fs::temp_directory_path() / ("emergence-fuzz-" + std::to_string(getpid()));
-    fs::create_directories(p);
-    return p;
-  }();
-  return dir;
+  static const ScratchDir dir;
+  return dir.path;
 }
 
 fs::path write_input(const std::string& name, const uint8_t* data, size_t size) {
