@@ -9,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/media/image_decoding.h"
 
 namespace emergence {
 namespace {
@@ -86,17 +87,7 @@ void check_image_readable(const std::string& path) {
 }
 
 Image8 read_image(const std::string& path) {
-  // Checked first so the message says why, and OpenCV never gets to log its own warning.
-  check_image_readable(path);
-  cv::Mat mat;
-  try {
-    mat = cv::imread(path, cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception&) {
-    mat = cv::Mat();
-  }
-  if (mat.empty()) {
-    throw Error("cannot read image " + path + ": not an image format OpenCV can decode");
-  }
+  cv::Mat mat = decode_image_file(path);
   if (mat.depth() != CV_8U) {
     mat.convertTo(mat, CV_8U, mat.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
   }

@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_file.h"
-#include "core/media/image_file.h"
+#include "core/media/image_decoding.h"
 #include "core/training/dataset_manifest.h"
 
 namespace emergence {
@@ -106,23 +105,10 @@ torch::Tensor to_tensor(const cv::Mat& rgb, int resolution) {
       .sub(1.0f);
 }
 
-cv::Mat read_raw(const std::string& path) {
-  try {
-    return cv::imread(path, cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception&) {
-    return cv::Mat();
-  }
-}
-
 }  // namespace
 
 torch::Tensor load_training_image(const std::string& path, int resolution) {
-  check_image_readable(path);
-  const cv::Mat raw = read_raw(path);
-  if (raw.empty()) {
-    throw Error("cannot read image " + path + ": not an image format OpenCV can decode");
-  }
-  return to_tensor(prepare(raw, resolution), resolution);
+  return to_tensor(prepare(decode_image_file(path), resolution), resolution);
 }
 
 ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& options,
@@ -180,9 +166,11 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
   std::vector<int64_t> labels;
   for (const Candidate& c : candidates) {
     const std::string path = (root / c.file).string();
-    const cv::Mat raw = read_raw(path);
-    if (raw.empty()) {
-      warnings << "warning: skipped " << path << " (missing, unreadable or not an image)\n";
+    cv::Mat raw;
+    try {
+      raw = decode_image_file(path);
+    } catch (const Error& error) {
+      warnings << "warning: " << error.what() << "; skipped\n";
       ++folder.skipped;
       continue;
     }
