@@ -27,7 +27,7 @@
 namespace emergence::app {
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kBenchGuiUsage =
     "usage: emergence bench gui [--model DIR] [--steps N] [--sampler NAME]\n"
     "  Opens the real main window (offscreen without a display), samples DIR (default: the\n"
     "  built-in model) for N steps\n"
@@ -124,7 +124,7 @@ int run_bench_gui_command(int argc, char** argv) {
     } else if (arg == "gui") {
       continue;
     } else {
-      std::cout << kUsage;
+      std::cout << kBenchGuiUsage;
       return arg == "--help" ? 0 : 2;
     }
   }

@@ -9,7 +9,7 @@
 namespace emergence::app {
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kDatasetUsage =
     "usage: emergence dataset emoji --out DIR [--size 32] [--limit N]\n"
     "  Renders every fully-qualified emoji without skin-tone modifiers from Noto Color Emoji\n"
     "  (classes: the emoji groups of /usr/share/unicode/emoji/emoji-test.txt) on white.\n"
@@ -32,7 +32,7 @@ int parse_int(const std::string& flag, const std::string& value) {
 
 int run_dataset_command(int argc, char** argv) {
   if (argc < 3 || std::string(argv[2]) != "emoji") {
-    std::cerr << kUsage;
+    std::cerr << kDatasetUsage;
     return 2;
   }
   std::string out;
@@ -41,11 +41,11 @@ int run_dataset_command(int argc, char** argv) {
   for (int i = 3; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
-      std::cout << kUsage;
+      std::cout << kDatasetUsage;
       return 0;
     }
     if (i + 1 >= argc) {
-      throw Error(flag + " needs a value\n" + kUsage);
+      throw Error(flag + " needs a value\n" + kDatasetUsage);
     }
     const std::string value = argv[++i];
     if (flag == "--out") {
@@ -59,11 +59,11 @@ int run_dataset_command(int argc, char** argv) {
                     "); leave it out to render every emoji");
       }
     } else {
-      throw Error("unknown option " + flag + "\n" + kUsage);
+      throw Error("unknown option " + flag + "\n" + kDatasetUsage);
     }
   }
   if (out.empty()) {
-    throw Error(std::string("--out DIR is required\n") + kUsage);
+    throw Error(std::string("--out DIR is required\n") + kDatasetUsage);
   }
   const EmojiCatalog catalog = read_emoji_test();
   const EmojiDataset dataset = render_emoji_dataset(catalog, size, limit);

@@ -5,22 +5,10 @@
 #include <iterator>
 
 #include "beta_distribution.h"
+#include "linspace.h"
 
 namespace emergence {
 namespace {
-
-// numpy.linspace(a, b, n): a + i·step, with the end point set exactly.
-std::vector<double> linspace(double a, double b, int n) {
-  std::vector<double> v(n);
-  const double step = n > 1 ? (b - a) / (n - 1) : 0.0;
-  for (int i = 0; i < n; ++i) {
-    v[i] = a + i * step;
-  }
-  if (n > 1) {
-    v[n - 1] = b;
-  }
-  return v;
-}
 
 double sigma_min(const NoiseSchedule& schedule) { return schedule.sigma(0); }
 double sigma_max(const NoiseSchedule& schedule) {

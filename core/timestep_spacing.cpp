@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "linspace.h"
 
 namespace emergence {
 namespace {
@@ -68,21 +69,6 @@ const ScheduleRow& row_of(Spacing spacing) {
     }
   }
   return kSchedules[0];
-}
-
-std::vector<double> linspace(double a, double b, int n) {
-  std::vector<double> v(n);
-  if (n == 1) {
-    v[0] = a;
-    return v;
-  }
-  // numpy.linspace: a + i·step, with the end point set exactly.
-  const double step = (b - a) / (n - 1);
-  for (int i = 0; i < n; ++i) {
-    v[i] = a + i * step;
-  }
-  v[n - 1] = b;
-  return v;
 }
 
 // ComfyUI samplers.py ddim_scheduler: t = 1, 1 + T//N, 1 + 2·(T//N), … below T, descending.

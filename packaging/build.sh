@@ -30,7 +30,9 @@ fi
 
 launcher=()
 if command -v ccache >/dev/null; then
-  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Precompiled headers are cacheable only with this sloppiness (ccache manual, "Precompiled
+  # headers"): the PCH is compiled moments before the files that include it.
+  launcher=("-DCMAKE_CXX_COMPILER_LAUNCHER=env;CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime;ccache")
   # Paths relative to the checkout, so every clone (CI's included) shares one cache.
   export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/emergence-ccache}"

@@ -1,7 +1,9 @@
 // The trainer's parts on their own: the loss and its weights, EMA, shift augmentation, the
 // options a checkpoint stores, and the sample metrics (precision, recall, memorisation).
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include <cmath>
 #include <string>

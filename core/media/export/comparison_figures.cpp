@@ -18,7 +18,7 @@ const cv::Scalar kBackground(38, 38, 38);
 const cv::Scalar kAxis(150, 150, 150);
 const cv::Scalar kGrid(70, 70, 70);
 
-int text_width(const std::string& text) {
+int caption_width(const std::string& text) {
   int baseline = 0;
   return cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, kCap / 22.0, 1, &baseline).width;
 }
@@ -87,7 +87,7 @@ struct LogRange {
 
 // A caption centred on x, kept inside [left, right).
 void draw_centred(cv::Mat& canvas, const std::string& text, int x, int y, int left, int right) {
-  const int w = text_width(text);
+  const int w = caption_width(text);
   draw_caption(canvas, text, cv::Point(std::clamp(x - w / 2, left, right - w), y), kCap);
 }
 
@@ -158,9 +158,9 @@ cv::Mat draw_comparison_grid(const ComparisonPlan& plan, const ComparisonResult&
   const int tile_h = static_cast<int>(ref.size(-2)) * scale;
   int label_w = 0;
   for (const std::string& s : plan.samplers) {
-    label_w = std::max(label_w, text_width(s));
+    label_w = std::max(label_w, caption_width(s));
   }
-  const int cell_w = std::max(tile_w, text_width("1000 steps, 99.9 s")) + kPad;
+  const int cell_w = std::max(tile_w, caption_width("1000 steps, 99.9 s")) + kPad;
   const int cell_h = tile_h + 3 * kLine + kPad;
   const int columns = static_cast<int>(plan.steps.size()) + 1;
   cv::Mat canvas(kPad + static_cast<int>(plan.samplers.size()) * cell_h,

@@ -34,7 +34,7 @@ std::string sigma_line(const TrajectoryFrame& f) {
   return text;
 }
 
-int text_width(const std::string& text) {
+int label_width(const std::string& text) {
   int baseline = 0;
   return cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, kFontScale, 1, &baseline).width;
 }
@@ -52,7 +52,7 @@ Layout layout_for(const std::vector<const TrajectoryFrame*>& frames, const Expor
   l.cell_width = l.cell.width;
   for (const TrajectoryFrame* f : frames) {
     l.cell_width =
-        std::max({l.cell_width, text_width(step_line(*f)) + 2, text_width(sigma_line(*f)) + 2});
+        std::max({l.cell_width, label_width(step_line(*f)) + 2, label_width(sigma_line(*f)) + 2});
   }
   const int cell_height = l.cell.height + 2 * kLineHeight;
   l.sheet = cv::Size(kPadding + l.columns * (l.cell_width + kPadding),
