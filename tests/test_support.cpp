@@ -56,4 +56,18 @@ ReadOnlyFolder::~ReadOnlyFolder() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+NoiseSchedule sd_schedule() {
+  TrainingScheduleConfig c;
+  c.beta_schedule = BetaSchedule::ScaledLinear;
+  c.beta_start = 0.00085;
+  c.beta_end = 0.012;
+  return NoiseSchedule(c);
+}
+
+NoiseSchedule cosine_schedule() {
+  TrainingScheduleConfig c;
+  c.beta_schedule = BetaSchedule::SquaredCosCapV2;
+  return NoiseSchedule(c);
+}
+
 }  // namespace emergence::test

@@ -1,6 +1,10 @@
 #include "image_decoding.h"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
@@ -65,6 +69,15 @@ cv::Mat decode_image_file(const std::string& path) {
     throw Error("cannot read image " + path + ": a damaged or unsupported " + format + " file");
   }
   return mat;
+}
+
+bool has_image_extension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  static const std::array<const char*, 7> known = {".png", ".jpg", ".jpeg", ".webp",
+                                                   ".bmp", ".tif", ".tiff"};
+  return std::find(known.begin(), known.end(), ext) != known.end();
 }
 
 }  // namespace emergence

@@ -12,4 +12,8 @@ namespace emergence {
 // decoded (BGR or BGRA order, any depth); errors name the path and the reason.
 cv::Mat decode_image_file(const std::string& path);
 
+// Whether path ends in an extension of those five formats (.png .jpg .jpeg .webp .bmp .tif
+// .tiff, any case): how folders of images are listed before anything is read.
+bool has_image_extension(const std::string& path);
+
 }  // namespace emergence

@@ -21,14 +21,6 @@ struct Candidate {
   std::string class_name;
 };
 
-bool is_image_file(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  static const std::vector<std::string> known = {".png",  ".jpg", ".jpeg", ".bmp",
-                                                 ".webp", ".tif", ".tiff"};
-  return std::find(known.begin(), known.end(), ext) != known.end();
-}
-
 std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder_classes) {
   std::vector<Candidate> out;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
@@ -39,7 +31,7 @@ std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder
       it.disable_recursion_pending();
       continue;
     }
-    if (!entry.is_regular_file() || !is_image_file(entry.path())) {
+    if (!entry.is_regular_file() || !has_image_extension(entry.path().string())) {
       continue;
     }
     const fs::path relative = fs::relative(entry.path(), root);
