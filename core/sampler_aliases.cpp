@@ -19,7 +19,7 @@ struct SamplerSpelling {
 // names that are ours (ddpm, ddim, euler, heun, dpmpp_2m) need no row; they are listed anyway
 // where A1111 uses them, so the table is the whole mapping. ComfyUI's "ddim" is k-diffusion's Euler
 // on its own σ schedule, which is our DDIM with η = 0 on the same steps up to the timestep grid.
-constexpr SamplerSpelling kSpellings[] = {
+constexpr SamplerSpelling kSamplerSpellings[] = {
     {"DDIM", "ddim"},                                // A1111 (modules/sd_samplers_timesteps.py)
     {"Euler", "euler"},                              // A1111
     {"Euler a", "euler_a"},                          // A1111
@@ -67,7 +67,7 @@ std::string find_sampler(const std::string& name, bool exact) {
       return ours;
     }
   }
-  for (const SamplerSpelling& row : kSpellings) {
+  for (const SamplerSpelling& row : kSamplerSpellings) {
     if (equal(name, row.spelling)) {
       return row.sampler;
     }
@@ -110,7 +110,7 @@ SamplerChoice parse_sampler_choice(const std::string& name) {
 
 std::vector<std::pair<std::string, std::string>> sampler_spellings() {
   std::vector<std::pair<std::string, std::string>> rows;
-  for (const SamplerSpelling& row : kSpellings) {
+  for (const SamplerSpelling& row : kSamplerSpellings) {
     rows.emplace_back(row.spelling, row.sampler);
   }
   return rows;

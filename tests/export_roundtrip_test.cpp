@@ -10,6 +10,7 @@
 #include "core/media/export/trajectory_export.h"
 #include "core/media/image_file.h"
 #include "export_synthetic.h"
+#include "test_paths.h"
 
 namespace emergence {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 using test::read_bytes;
 using test::TempFolder;
 
-std::string small_model() { return std::string(EMERGENCE_TEST_DATA_DIR) + "/unet/unet_small"; }
+std::string small_model() { return test::test_data_dir() + "/unet/unet_small"; }
 
 TEST(ExportRoundTrip, FromJsonRegeneratesTheExportedImageBitForBit) {
   // ddim is deterministic given the seed; euler_a also draws step noise from it.

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "fuzz/fuzz_targets.h"
+#include "test_paths.h"
 
 namespace emergence::fuzz {
 namespace {
@@ -23,7 +24,7 @@ std::vector<uint8_t> bytes_of(const fs::path& path) {
 class FuzzCorpus : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(FuzzCorpus, EveryInputIsReadOrRefusedWithAClearError) {
-  const fs::path root = fs::path(EMERGENCE_FUZZ_DIR) / GetParam();
+  const fs::path root = fs::path(test::fuzz_dir()) / GetParam();
   int inputs = 0;
   for (const char* folder : {"corpus", "regressions"}) {
     if (!fs::is_directory(root / folder)) {

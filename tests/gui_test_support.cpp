@@ -9,13 +9,14 @@
 #include <QTest>
 #include <QTimer>
 
+#include "test_paths.h"
 #include "ui/controls_panel.h"
 #include "ui/message_banner.h"
 
 namespace emergence::ui::test {
 
 QString test_data_dir(const QString& relative) {
-  return QStringLiteral(EMERGENCE_TEST_DATA_DIR) + QLatin1Char('/') + relative;
+  return QString::fromStdString(emergence::test::test_data_dir()) + QLatin1Char('/') + relative;
 }
 
 QString small_model_dir() { return test_data_dir(QStringLiteral("unet/unet_small")); }

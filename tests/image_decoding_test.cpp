@@ -15,6 +15,7 @@
 #include "core/media/image_file.h"
 #include "core/media/image_folder.h"
 #include "temp_folder.h"
+#include "test_paths.h"
 
 namespace emergence {
 namespace {
@@ -70,8 +71,7 @@ TEST(ImageDecoding, OtherFormatsOpenCvKnowsAreRefusedByName) {
 
 TEST(ImageDecoding, TheDicomFileTheFuzzerFoundIsRefusedBeforeGdcmSeesIt) {
   const std::string path =
-      std::string(EMERGENCE_FUZZ_DIR) +
-      "/image/regressions/dicom_behind_a_webp_header_asks_gdcm_for_4_3_gb.webp";
+      test::fuzz_dir() + "/image/regressions/dicom_behind_a_webp_header_asks_gdcm_for_4_3_gb.webp";
   EXPECT_EQ(message_of(path), "cannot read image " + path +
                                   ": it starts like WebP but carries a DICOM signature, so it is "
                                   "not decoded");

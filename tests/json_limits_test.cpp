@@ -15,13 +15,14 @@
 #include "core/model/unet2d_config.h"
 #include "core/scheduler_config.h"
 #include "temp_folder.h"
+#include "test_paths.h"
 
 namespace emergence {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kSmallConfig = EMERGENCE_TEST_DATA_DIR "/unet/unet_small/config.json";
+const std::string kSmallConfig = test::test_data_dir() + "/unet/unet_small/config.json";
 
 // What the fuzzer found: a value nested 100,000 deep.
 std::string nested(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }

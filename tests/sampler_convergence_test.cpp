@@ -10,6 +10,7 @@
 
 #include "core/generation.h"
 #include "core/model/unet_diffusion_model.h"
+#include "test_paths.h"
 
 namespace emergence {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 constexpr double kAppGuidance = 3.0;
 
 DiffusionModel& builtin_model() {
-  static std::shared_ptr<DiffusionModel> model = load_diffusion_model(EMERGENCE_BUILTIN_MODEL_DIR);
+  static std::shared_ptr<DiffusionModel> model = load_diffusion_model(test::builtin_model_dir());
   return *model;
 }
 

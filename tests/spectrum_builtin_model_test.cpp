@@ -10,6 +10,7 @@
 #include "core/media/spectral_track.h"
 #include "core/model/unet_diffusion_model.h"
 #include "rank_correlation.h"
+#include "test_paths.h"
 
 namespace emergence {
 namespace {
@@ -19,7 +20,7 @@ using test::spearman;
 class BuiltInModelBands : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(BuiltInModelBands, SettleFromLowToHighFrequency) {
-  auto model = load_diffusion_model(EMERGENCE_BUILTIN_MODEL_DIR);
+  auto model = load_diffusion_model(test::builtin_model_dir());
   double rho_sum = 0.0;
   const std::vector<uint64_t> seeds = {1, 2, 3, 4};
   for (uint64_t seed : seeds) {

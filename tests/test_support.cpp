@@ -7,12 +7,11 @@
 #include <filesystem>
 
 #include "core/json_file.h"
+#include "test_paths.h"
 
 namespace emergence::test {
 
-std::string data_path(const std::string& relative) {
-  return std::string(EMERGENCE_TEST_DATA_DIR) + "/" + relative;
-}
+std::string data_path(const std::string& relative) { return test_data_dir() + "/" + relative; }
 
 nlohmann::json read_case(const std::string& folder) {
   return read_json_file(data_path(folder + "/case.json"));

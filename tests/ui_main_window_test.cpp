@@ -24,6 +24,7 @@
 #include "core/generation_params.h"
 #include "core/trajectory.h"
 #include "gui_test_support.h"
+#include "test_paths.h"
 #include "ui/canvas_view.h"
 #include "ui/controls_panel.h"
 #include "ui/export_dialog.h"
@@ -253,7 +254,7 @@ TEST(MainWindowTest, AModelOpenedForTheFirstTimeBringsItsOwnSamplingDefaults) {
   QSettings().clear();
   QSettings().setValue(QStringLiteral("controls/sampler"), QStringLiteral("euler"));
   QSettings().setValue(QStringLiteral("controls/spacing"), QStringLiteral("linspace"));
-  const QString builtin = QStringLiteral(EMERGENCE_BUILTIN_MODEL_DIR);
+  const QString builtin = QString::fromStdString(emergence::test::builtin_model_dir());
   {
     MainWindow window{builtin};
     QSignalSpy ready(&window, &MainWindow::modelReady);
