@@ -4,8 +4,6 @@
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QFileInfo>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
@@ -15,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "app/builtin_model.h"
+#include "app/bench_gui_support.h"
 #include "core/error.h"
 #include "ui/canvas_view.h"
 #include "ui/controls_panel.h"
@@ -33,30 +31,6 @@ constexpr const char* kBenchGuiUsage =
     "  built-in model) for N steps\n"
     "  (default 100) while a 1 ms timer measures how late the GUI event loop runs, then\n"
     "  switches through every stored frame and times each switch plus the window's repaint.\n";
-
-struct Percentiles {
-  double p50 = 0, p99 = 0, max = 0;
-  size_t count = 0;
-};
-
-Percentiles percentiles(std::vector<double> v) {
-  Percentiles p;
-  p.count = v.size();
-  if (v.empty()) {
-    return p;
-  }
-  std::sort(v.begin(), v.end());
-  const auto at = [&](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size())))]; };
-  p.p50 = at(0.50);
-  p.p99 = at(0.99);
-  p.max = v.back();
-  return p;
-}
-
-void print(const char* name, const Percentiles& p) {
-  std::printf("%-34s p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms   (n = %zu)\n", name, p.p50, p.p99,
-              p.max, p.count);
-}
 
 // Lateness of a 1 ms precise timer: how long past its due time each tick was delivered.
 class StallProbe {
@@ -90,20 +64,6 @@ class StallProbe {
   std::vector<double> late_ms_;
 };
 
-// Runs the event loop until the window emits `signal` or the timeout passes; true on the signal.
-template <typename Signal>
-bool wait_for(ui::MainWindow& window, Signal signal, int timeout_ms) {
-  QEventLoop loop;
-  bool fired = false;
-  QObject::connect(&window, signal, &loop, [&] {
-    fired = true;
-    loop.quit();
-  });
-  QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
-  loop.exec();
-  return fired;
-}
-
 }  // namespace
 
 int run_bench_gui_command(int argc, char** argv) {
@@ -128,16 +88,8 @@ int run_bench_gui_command(int argc, char** argv) {
       return arg == "--help" ? 0 : 2;
     }
   }
-  if (model.isEmpty()) {
-    model = QString::fromStdString(builtin_model_dir());
-  }
-  if (model.isEmpty() || !QFileInfo(model).isDir()) {
-    throw Error("bench gui: no built-in model; give --model DIR, an existing model folder (got '" +
-                model.toStdString() + "')");
-  }
-  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-  }
+  model = bench_model_folder(model, "gui");
+  use_offscreen_without_display();
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("Emergence"));
   QApplication::setApplicationName(QStringLiteral("EmergenceBench"));
@@ -146,18 +98,11 @@ int run_bench_gui_command(int argc, char** argv) {
   ui::MainWindow window{QString()};
   window.resize(1280, 820);
   window.show();
-  QElapsedTimer load_clock;
-  load_clock.start();
-  window.openModelFolder(model);
-  if (!wait_for(window, &ui::MainWindow::modelReady, 300000)) {
-    throw Error("bench gui: the model in " + model.toStdString() + " did not load");
-  }
-  std::printf("model %s loaded in %lld ms (worker thread)\n", qPrintable(model),
-              static_cast<long long>(load_clock.elapsed()));
+  load_bench_model(window, model, "gui");
 
   StallProbe probe;
   probe.start();
-  wait_for(window, &ui::MainWindow::runEnded, 1000);  // nothing runs: the idle baseline
+  wait_for(&window, &ui::MainWindow::runEnded, 1000);  // nothing runs: the idle baseline
   const Percentiles idle = percentiles(probe.stop());
 
   window.controls()->stepsBox()->setValue(steps);
@@ -168,7 +113,7 @@ int run_bench_gui_command(int argc, char** argv) {
   probe.start();
   run_clock.start();
   QTimer::singleShot(0, &window, &ui::MainWindow::generate);
-  if (!wait_for(window, &ui::MainWindow::runEnded, 3600000)) {
+  if (!wait_for(&window, &ui::MainWindow::runEnded, 3600000)) {
     throw Error("bench gui: the run did not finish");
   }
   const Percentiles running = percentiles(probe.stop());
@@ -192,9 +137,9 @@ int run_bench_gui_command(int argc, char** argv) {
               frames, run_s, steps / run_s, window.frames().pixel_bytes() / (1024.0 * 1024.0));
   std::printf("canvas %dx%d px, scale x%.2f\n", window.canvas()->width(), window.canvas()->height(),
               window.canvas()->scale());
-  print("event-loop lateness, idle", idle);
-  print("event-loop lateness, sampling", running);
-  print("scrub frame switch + window repaint", percentiles(switch_ms));
+  print_percentiles("event-loop lateness, idle", idle);
+  print_percentiles("event-loop lateness, sampling", running);
+  print_percentiles("scrub frame switch + window repaint", percentiles(switch_ms));
   return 0;
 }
 

@@ -9,6 +9,8 @@ constexpr const char* kBenchUsage =
     "usage: emergence bench BENCHMARK [OPTIONS]\n"
     "  gui       time the window: event-loop stall while sampling, scrub switch (bench gui "
     "--help)\n"
+    "  live      time Live mode: stroke end to the new result on the canvas (bench live "
+    "--help)\n"
     "  spectrum  cost of the spectrum panel's analysis per step vs a UNet step "
     "(bench spectrum --help)\n"
     "  unet      time UNet denoising steps (bench unet --help)\n";
@@ -20,7 +22,7 @@ int run_bench_menu(const std::vector<std::string>& args, std::ostream& out) {
     out << kBenchUsage;
     return 0;
   }
-  throw Error("unknown benchmark '" + args.front() + "' (known: gui, spectrum, unet; see " +
+  throw Error("unknown benchmark '" + args.front() + "' (known: gui, live, spectrum, unet; see " +
               "'emergence bench --help')");
 }
 

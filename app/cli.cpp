@@ -6,6 +6,7 @@
 
 #include "app/bench_command.h"
 #include "app/bench_gui_command.h"
+#include "app/bench_live_command.h"
 #include "app/bench_menu.h"
 #include "app/bench_spectrum_command.h"
 #include "app/compare_command.h"
@@ -32,6 +33,7 @@ constexpr const char* kUsage =
     "  sample-grid    a classes × seeds grid of samples as one PNG\n"
     "  compare        what more steps buy: samplers × step counts against a long run\n"
     "  bench gui      time the window: event-loop stall while sampling, scrub switch\n"
+    "  bench live     time Live mode: stroke end to the new result on the canvas\n"
     "  bench spectrum cost of the spectrum panel's analysis per step vs a UNet step\n"
     "  bench unet     time UNet denoising steps (bench unet --help)\n"
     "  version        print the version\n"
@@ -48,6 +50,9 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "gui") == 0) {
       return run_bench_gui_command(argc, argv);
+    }
+    if (command == "bench" && argc > 2 && std::strcmp(argv[2], "live") == 0) {
+      return run_bench_live_command(argc, argv);
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "spectrum") == 0) {
       return run_bench_spectrum_command(arguments_from(argc, argv, 3));

@@ -129,6 +129,15 @@ void apply_saved_params(const Options& o, const GenerationParams& saved, Generat
   if (!keep("--diffusers-exact")) {
     p.diffusers_exact = saved.diffusers_exact;
   }
+  // The start image itself comes with --init-image; its recorded hash checks it.
+  p.init_image_hash = saved.init_image_hash;
+  p.init_image_fit = saved.init_image_fit;
+  if (!keep("--strength")) {
+    p.strength = saved.strength;
+  }
+  if (!keep("--mask")) {
+    p.mask = saved.mask;
+  }
 }
 
 ExportRecorder::ExportRecorder(const Options& options, const std::string& out_path) {

@@ -14,8 +14,10 @@
 #include "core/display_image.h"
 #include "core/error.h"
 #include "core/generation.h"
+#include "core/image_guide.h"
 #include "core/media/export/trajectory_export.h"
 #include "core/media/image_file.h"
+#include "core/media/image_fit.h"
 #include "core/media/spectral_track.h"
 #include "core/media/spectrum_csv.h"
 #include "core/model/unet_diffusion_model.h"
@@ -49,6 +51,15 @@ std::vector<OptionSpec> generate_options() {
        "diffusers' arithmetic where ours differs (DDIM's unclipped noise after clipping and its "
        "t - T/N step, Heun's and DPM2's full steps on large steps, DPM++ 3M SDE's D2 weight)"},
       {"--init-noise", "FILE.npy", "initial latent [1,C,H,W] instead of the seeded draw"},
+      {"--init-image", "FILE",
+       "start from this picture (PNG, JPEG, WebP, BMP, TIFF): image to image"},
+      {"--strength", "S",
+       "with --init-image: how much of the schedule runs, in (0, 1]; the last floor(steps*S) "
+       "steps run, 1 = from noise (default 0.75)"},
+      {"--fit", "crop|pad",
+       "how --init-image and --mask are fitted to the model's size (default crop)"},
+      {"--mask", "FILE",
+       "with --init-image: inpaint where the mask is white, keep the picture where it is black"},
       {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
       {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},
       {"--spectrum-csv", "FILE", "also write per-step spectra and band lock-in as CSV"},
@@ -132,10 +143,46 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   return p;
 }
 
-// Frames of the run: the initial noise and one per model call.
+// --init-image, --strength, --fit and --mask: the start image goes into the request, its hash,
+// strength, fit and mask into the params (over what --from-json gave).
+void apply_image_options(const Options& options, const ModelInfo& info,
+                         GenerationRequest& request) {
+  GenerationParams& p = request.params;
+  if (!options.has("--init-image")) {
+    for (const char* option : {"--strength", "--fit", "--mask"}) {
+      if (options.has(option)) {
+        throw Error(std::string(option) + " only applies with --init-image");
+      }
+    }
+    return;
+  }
+  const std::string path = options.text("--init-image");
+  // A sketch painted in the app is already the model's size: any fit gives it back.
+  const std::string saved_fit = p.init_image_fit == "pad" ? "pad" : "crop";
+  const ImageFit fit = parse_image_fit(options.has("--fit") ? options.text("--fit") : saved_fit);
+  const Image8 image = read_fitted_image(path, info.width, info.height, fit, info.channels);
+  const std::string saved_hash = p.init_image_hash;
+  set_start_image(request, from_image8(image).unsqueeze(0));
+  if (!saved_hash.empty() && saved_hash != p.init_image_hash) {
+    throw Error("--init-image " + path + " (fitted by " + to_string(fit) +
+                ") is not the start image of --from-json's parameters (sha256 " +
+                p.init_image_hash.substr(0, 12) + "…, not " + saved_hash.substr(0, 12) + "…)");
+  }
+  p.init_image_fit = to_string(fit);
+  if (options.has("--strength")) {
+    p.strength = options.number("--strength", 0.75, -kAnyNumber, kAnyNumber);
+  } else if (saved_hash.empty()) {
+    p.strength = 0.75;  // AUTOMATIC1111's default denoising strength
+  }
+  if (options.has("--mask")) {
+    const Image8 mask = read_fitted_mask(options.text("--mask"), info.width, info.height, fit);
+    p.mask = mask_to_hex((from_image8(mask) + 1.0f).div(2.0f).unsqueeze(0));
+  }
+}
+
+// Frames of the run: the initial noise (or noised start image) and one per model call.
 int frames_of_run(const ModelInfo& info, const GenerationParams& p) {
-  const NoiseSchedule schedule(info.scheduler.training);
-  return make_sampler(schedule, sampler_settings_for(info, p))->num_calls() + 1;
+  return model_calls_of_run(info, p) + 1;
 }
 
 // Every file the run will write, checked before it starts: folders exist and take files, names
@@ -197,6 +244,7 @@ int run_generate_command(const std::vector<std::string>& args) {
   if (saved) {
     apply_saved_params(options, *saved, p, std::cerr);
   }
+  apply_image_options(options, info, request);
   if (!sampler_uses_eta(p.sampler) && p.eta != 0.0) {
     if (options.has("--eta")) {
       std::cerr << "warning: --eta only changes ddim; " << p.sampler << " ignores it\n";

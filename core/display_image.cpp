@@ -36,4 +36,17 @@ Image8 to_image8(const torch::Tensor& input, DisplayMapping mapping) {
   return image;
 }
 
+torch::Tensor from_image8(const Image8& image) {
+  const size_t expected = static_cast<size_t>(image.width) * image.height * image.channels;
+  if (image.empty() || image.pixels.size() != expected) {
+    throw Error("an 8-bit image must hold width·height·channels bytes");
+  }
+  return torch::from_blob(const_cast<uint8_t*>(image.pixels.data()),
+                          {image.height, image.width, image.channels}, torch::kUInt8)
+      .permute({2, 0, 1})
+      .to(torch::kFloat32)
+      .div(127.5f)
+      .sub(1.0f);
+}
+
 }  // namespace emergence

@@ -28,4 +28,7 @@ enum class DisplayMapping {
 // One [C,H,W] (or [1,C,H,W]) float tensor with 1, 3 or 4 channels to an Image8.
 Image8 to_image8(const torch::Tensor& chw, DisplayMapping mapping = DisplayMapping::Image);
 
+// The inverse of the Image mapping: levels to model space, level/127.5 − 1, as [C,H,W] float32.
+torch::Tensor from_image8(const Image8& image);
+
 }  // namespace emergence

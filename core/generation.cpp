@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "image_guide.h"
 
 namespace emergence {
 
@@ -57,6 +58,30 @@ void validate_generation(const ModelInfo& info, const GenerationParams& p) {
     throw Error("unknown sampler '" + p.sampler + "' (known: " + known + ")");
   }
   validate_settings(sampler_settings_for(info, p), info.scheduler.training.num_train_timesteps);
+  if (!(p.strength > 0.0 && p.strength <= 1.0)) {
+    std::ostringstream m;
+    m << "strength must be in (0, 1] (got " << p.strength << ")";
+    throw Error(m.str());
+  }
+  if (!p.mask.empty()) {
+    if (p.init_image_hash.empty()) {
+      throw Error("a mask needs a start image: inpainting keeps the unmasked part of one");
+    }
+    mask_from_hex(p.mask, info.height, info.width);
+  }
+}
+
+int model_calls_of_run(const ModelInfo& model, const GenerationParams& params) {
+  const NoiseSchedule schedule(model.scheduler.training);
+  const auto sampler = make_sampler(schedule, sampler_settings_for(model, params));
+  const int first =
+      params.init_image_hash.empty() ? 0 : first_call_for_strength(*sampler, params.strength);
+  return sampler->num_calls() - first;
+}
+
+void set_start_image(GenerationRequest& request, const torch::Tensor& image) {
+  request.init_image = image;
+  request.params.init_image_hash = image_levels_hash(image);
 }
 
 SamplingResult generate(DiffusionModel& model, const GenerationRequest& request) {
@@ -72,6 +97,25 @@ SamplingResult generate(DiffusionModel& model, const GenerationRequest& request)
   run.initial_noise = request.initial_noise.defined() ? request.initial_noise : seeded;
   if (run.initial_noise.dim() != 4 || run.initial_noise.size(1) != info.channels) {
     throw Error("initial noise must be [1, " + std::to_string(info.channels) + ", H, W]");
+  }
+  if (!p.init_image_hash.empty()) {
+    if (!request.init_image.defined()) {
+      throw Error("these parameters start from an image (sha256 " +
+                  p.init_image_hash.substr(0, 12) +
+                  "…) that was not given: pass it with --init-image");
+    }
+    const std::string given = image_levels_hash(request.init_image);
+    if (given != p.init_image_hash) {
+      throw Error("the start image is not the one these parameters were made with (sha256 " +
+                  given.substr(0, 12) + "…, not " + p.init_image_hash.substr(0, 12) + "…)");
+    }
+    run.guide.image = request.init_image;
+    run.guide.strength = p.strength;
+    if (!p.mask.empty()) {
+      run.guide.mask = mask_from_hex(p.mask, info.height, info.width);
+    }
+  } else if (request.init_image.defined()) {
+    throw Error("a start image was given but the parameters record none (use set_start_image)");
   }
   run.conditioning.class_label = p.class_label;
   run.conditioning.guidance_scale = p.guidance_scale;

@@ -21,12 +21,20 @@ void validate_generation(const ModelInfo& model, const GenerationParams& params)
 // params.seed, the same draw as torch.randn(generator=torch.Generator().manual_seed(seed)).
 torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed);
 
+// Model calls a run of these params makes: fewer than the sampler's when it starts from an image.
+int model_calls_of_run(const ModelInfo& model, const GenerationParams& params);
+
 struct GenerationRequest {
   GenerationParams params;
   torch::Tensor initial_noise;  // optional: replaces the seeded draw (e.g. --init-noise)
+  // The start image [1,C,H,W] in [−1, 1] when params.init_image_hash names one (set_start_image).
+  torch::Tensor init_image;
   SamplingObserver* observer = nullptr;
   const std::atomic<bool>* cancel = nullptr;
 };
+
+// Makes image a request's start image and records its hash in the request's params.
+void set_start_image(GenerationRequest& request, const torch::Tensor& image);
 
 // One full run of a model: checks the params, builds the sampler, seeds the noise (the initial
 // latent is the generator's first draw, step noise the following ones) and samples.

@@ -65,7 +65,11 @@ nlohmann::json to_json(const GenerationParams& p) {
           {"seed", p.seed},
           {"class_label", p.class_label},
           {"guidance_scale", p.guidance_scale},
-          {"diffusers_exact", p.diffusers_exact}};
+          {"diffusers_exact", p.diffusers_exact},
+          {"init_image_hash", p.init_image_hash},
+          {"init_image_fit", p.init_image_fit},
+          {"strength", p.strength},
+          {"mask", p.mask}};
 }
 
 GenerationParams generation_params_from_json(const nlohmann::json& j) {
@@ -130,6 +134,11 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
   // (their DDIM stepped to the next listed timestep, which diffusers does only when N divides T).
   p.diffusers_exact = true;
   read_key(j, "diffusers_exact", p.diffusers_exact);
+  // Older sidecars have none of these: they started from noise.
+  read_key(j, "init_image_hash", p.init_image_hash);
+  read_key(j, "init_image_fit", p.init_image_fit);
+  read_number(j, "strength", p.strength);
+  read_key(j, "mask", p.mask);
   return p;
 }
 
@@ -146,6 +155,14 @@ std::string to_parameters_line(const GenerationParams& p) {
   }
   if (p.diffusers_exact) {
     s << ", Diffusers exact: yes";
+  }
+  if (!p.init_image_hash.empty()) {
+    // AUTOMATIC1111's names for the same two things.
+    s << ", Denoising strength: " << p.strength
+      << ", Init image hash: " << p.init_image_hash.substr(0, 12);
+    if (!p.mask.empty()) {
+      s << ", Mask: painted";
+    }
   }
   s << ", Model: " << (p.model_name.empty() ? "built-in" : p.model_name);
   if (!p.model_hash.empty()) {

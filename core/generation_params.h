@@ -27,6 +27,16 @@ struct GenerationParams {
   // after clipping x̂0 and steps to t − T/N, Heun's corrector and DPM2's full step extrapolate on
   // steps where σ falls over threefold, and DPM++ 3M SDE weighs D2 by −1 − O(h).
   bool diffusers_exact = false;
+  // Image to image (core/image_guide.h). The start image travels beside the parameters (a file,
+  // the canvas); they record the SHA-256 of its fitted 8-bit levels (image_levels_hash), so that
+  // a different image is refused rather than silently used. Empty: the run starts from noise.
+  std::string init_image_hash;
+  // How it was fitted to the model (informative): "crop", "pad", or "sketch" (painted at its size)
+  std::string init_image_fit;
+  double strength = 1.0;  // diffusers' strength: the last ⌊steps·strength⌋ steps run
+  // Inpainting: the mask at the model's size, row by row, two hex digits per pixel (ff = repaint,
+  // 00 = keep). Small enough to travel in a PNG text chunk; empty: no mask.
+  std::string mask;
 };
 
 // Whether η changes the sampler's result (DDIM's stochasticity); the others ignore it.

@@ -74,6 +74,10 @@ class Sampler {
   // Timestep handed to the model at each call (Heun calls twice per step).
   const std::vector<double>& timesteps() const { return timesteps_; }
   int num_calls() const { return static_cast<int>(timesteps_.size()); }
+  // Model calls per step: 2 for the two-stage samplers (Heun, DPM2, DPM++ 2S/SDE), whose last
+  // step takes one, so step k starts at call k·calls_per_step() (diffusers' `scheduler.order`).
+  virtual int calls_per_step() const { return 1; }
+  int num_steps() const { return (num_calls() + calls_per_step() - 1) / calls_per_step(); }
   // σ of the latent before call i and, at [num_calls()], after the last call.
   const std::vector<double>& state_sigmas() const { return state_sigmas_; }
   // True when the latent is x0 + σε (Euler, Heun); false when it is √ᾱ·x0 + √(1-ᾱ)·ε.

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -49,21 +50,27 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
     noise = &unused_noise;
   }
 
+  const ImageGuide& guide = request.guide;
+  const torch::Tensor eps = request.initial_noise.to(torch::kFloat32);
+  validate_guide(guide, eps);
   const int total = sampler.num_calls();
+  const int first = guide.active() ? first_call_for_strength(sampler, guide.strength) : 0;
   const auto& sigmas = sampler.state_sigmas();
-  torch::Tensor x =
-      request.initial_noise.to(torch::kFloat32) * static_cast<float>(sampler.init_noise_sigma());
-  torch::Tensor x_vp = to_vp(sampler, x, sigmas[0]);
+  const torch::Tensor image = guide.active() ? guide.image.to(torch::kFloat32) : torch::Tensor();
+  // Strength 1 starts from the noise alone, exactly as a run without an image.
+  torch::Tensor x = first == 0 ? eps * static_cast<float>(sampler.init_noise_sigma())
+                               : noised_to(sampler, image, eps, sigmas[first]);
+  torch::Tensor x_vp = to_vp(sampler, x, sigmas[first]);
 
   if (request.observer != nullptr) {
     StepFrame frame;
     frame.index = 0;
-    frame.total = total;
-    frame.timestep = sampler.timesteps().front();
-    frame.sigma = sigmas[0];
+    frame.total = total - first;
+    frame.timestep = sampler.timesteps()[std::min(first, total - 1)];
+    frame.sigma = sigmas[first];
     frame.x_t = x_vp;
     frame.x0 = torch::zeros_like(x);
-    frame.eps = x_vp;
+    frame.eps = first == 0 ? x_vp : eps;
     frame.delta = torch::zeros_like(x);
     request.observer->on_frame(frame);
   }
@@ -72,7 +79,7 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
   ThreadChooser threads(fixed_threads() > 0 ? fixed_threads() : physical_core_count(),
                         fixed_threads() == 0);
   SamplingResult result;
-  for (int i = 0; i < total; ++i) {
+  for (int i = first; i < total; ++i) {
     if (request.cancel != nullptr && request.cancel->load(std::memory_order_relaxed)) {
       result.outcome = SamplingOutcome::Cancelled;
       break;
@@ -97,12 +104,17 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
     }
     StepResult r = sampler.step(output, i, x, *noise);
     x = r.prev_sample;
-    result.calls_done = i + 1;
+    if (guide.mask.defined()) {
+      // After the last call the kept part is the image itself, whatever σ the sampler ends at.
+      const double kept_sigma = i + 1 == total ? 0.0 : sigmas[i + 1];
+      x = keep_unmasked(x, noised_to(sampler, image, eps, kept_sigma), guide.mask);
+    }
+    result.calls_done = i + 1 - first;
     if (request.observer != nullptr) {
       torch::Tensor next_vp = to_vp(sampler, x, sigmas[i + 1]);
       StepFrame frame;
-      frame.index = i + 1;
-      frame.total = total;
+      frame.index = i + 1 - first;
+      frame.total = total - first;
       frame.timestep = t;
       frame.sigma = sigmas[i + 1];
       frame.x_t = next_vp;

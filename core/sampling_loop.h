@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "image_guide.h"
 #include "noise_source.h"
 #include "sampler.h"
 
@@ -45,6 +46,10 @@ class SamplingObserver {
 
 struct SamplingRequest {
   torch::Tensor initial_noise;  // N(0,1), [B,C,H,W]; scaled by init_noise_sigma here
+  // Image to image: the run starts at first_call_for_strength(), from the image noised with
+  // initial_noise as ε; with a mask, the unmasked part follows the noised image at every step and
+  // is the image itself after the last. Frames count from that start.
+  ImageGuide guide;
   Conditioning conditioning;
   NoiseSource* noise = nullptr;  // required by stochastic samplers
   SamplingObserver* observer = nullptr;

@@ -97,6 +97,56 @@ void CanvasView::zoomOut() {
   setZoom(s > 1.0 ? std::ceil(s) - 1.0 : s / 2.0);
 }
 
+void CanvasView::setPaintTarget(int index) {
+  paint_target_ = index;
+  setCursor(index >= 0 ? Qt::CrossCursor : Qt::ArrowCursor);
+  update();
+}
+
+QRectF CanvasView::imageRect(int index) const {
+  if (index < 0 || index >= images_.size()) {
+    return {};
+  }
+  const QSize content = contentSize();
+  const double s = scale();
+  const QPointF origin =
+      QPointF(width() - content.width() * s, height() - content.height() * s) / 2 + pan_;
+  double x = origin.x();
+  for (int i = 0; i < index; ++i) {
+    x += (images_[i].width() + gap()) * s;
+  }
+  const QImage& image = images_[index];
+  return QRectF(x, origin.y() + (content.height() - image.height()) * s / 2, image.width() * s,
+                image.height() * s);
+}
+
+QPoint CanvasView::pixelAt(QPointF position) const {
+  const QRectF target = imageRect(paint_target_);
+  const QSize size = images_[paint_target_].size();
+  const double s = scale();
+  const int x = static_cast<int>(std::floor((position.x() - target.left()) / s));
+  const int y = static_cast<int>(std::floor((position.y() - target.top()) / s));
+  return {std::clamp(x, 0, size.width() - 1), std::clamp(y, 0, size.height() - 1)};
+}
+
+void CanvasView::drawGrid(QPainter& painter, const QRectF& target, QSize pixels) const {
+  const double s = scale();
+  if (s < kGridScale) {
+    return;
+  }
+  painter.save();
+  painter.setPen(QPen(QColor(128, 128, 128, 90), 0));
+  for (int x = 1; x < pixels.width(); ++x) {
+    painter.drawLine(QPointF(target.left() + x * s, target.top()),
+                     QPointF(target.left() + x * s, target.bottom()));
+  }
+  for (int y = 1; y < pixels.height(); ++y) {
+    painter.drawLine(QPointF(target.left(), target.top() + y * s),
+                     QPointF(target.right(), target.top() + y * s));
+  }
+  painter.restore();
+}
+
 void CanvasView::paintEvent(QPaintEvent*) {
   QPainter painter(this);
   painter.fillRect(rect(), palette().color(QPalette::Dark));
@@ -107,19 +157,17 @@ void CanvasView::paintEvent(QPaintEvent*) {
                      tr("Press Generate (Ctrl+G) to watch an image emerge from noise"));
     return;
   }
-  const double s = scale();
-  const QPointF origin =
-      QPointF(width() - content.width() * s, height() - content.height() * s) / 2 + pan_;
   painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-  double x = origin.x();
-  for (const QImage& image : images_) {
-    const QRectF target(x, origin.y() + (content.height() - image.height()) * s / 2,
-                        image.width() * s, image.height() * s);
+  for (int i = 0; i < images_.size(); ++i) {
+    const QImage& image = images_[i];
+    const QRectF target = imageRect(i);
     if (image.hasAlphaChannel()) {
       painter.drawTiledPixmap(target, checker_);
     }
     painter.drawImage(target, image);
-    x += (image.width() + gap()) * s;
+    if (i == paint_target_) {
+      drawGrid(painter, target, image.size());
+    }
   }
 }
 
@@ -133,24 +181,38 @@ void CanvasView::wheelEvent(QWheelEvent* event) {
 }
 
 void CanvasView::mousePressEvent(QMouseEvent* event) {
-  if (event->button() == Qt::LeftButton && !fit_) {
+  setFocus();
+  const bool on_target = imageRect(paint_target_).contains(event->position());
+  if (event->button() == Qt::LeftButton && on_target) {
+    stroking_ = true;
+    Q_EMIT strokeStarted(pixelAt(event->position()));
+    return;
+  }
+  if ((event->button() == Qt::LeftButton && paint_target_ < 0 && !fit_) ||
+      event->button() == Qt::MiddleButton) {
     dragging_ = true;
     drag_origin_ = event->position() - pan_;
     setCursor(Qt::ClosedHandCursor);
   }
-  setFocus();
 }
 
 void CanvasView::mouseMoveEvent(QMouseEvent* event) {
-  if (dragging_) {
+  if (stroking_) {
+    Q_EMIT strokeMoved(pixelAt(event->position()));
+  } else if (dragging_) {
     pan_ = event->position() - drag_origin_;
     update();
   }
 }
 
-void CanvasView::mouseReleaseEvent(QMouseEvent*) {
+void CanvasView::mouseReleaseEvent(QMouseEvent* event) {
+  if (stroking_ && event->button() == Qt::LeftButton) {
+    stroking_ = false;
+    Q_EMIT strokeFinished();
+    return;
+  }
   dragging_ = false;
-  unsetCursor();
+  setCursor(paint_target_ >= 0 ? Qt::CrossCursor : Qt::ArrowCursor);
 }
 
 }  // namespace emergence::ui

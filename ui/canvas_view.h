@@ -24,6 +24,15 @@ class CanvasView : public QWidget {
 
   QSize sizeHint() const override { return {640, 480}; }
 
+  // Painting: with a target image (its index in images(), -1 for none) the left button paints
+  // on it and emits the stroke in its pixel coordinates; the middle button always pans.
+  void setPaintTarget(int index);
+  int paintTarget() const { return paint_target_; }
+  // Pixel grid over the paint target once a pixel is at least this many screen pixels wide.
+  static constexpr double kGridScale = 6.0;
+  // Where image `index` is drawn, in widget coordinates (empty when there is none).
+  QRectF imageRect(int index) const;
+
  public Q_SLOTS:
   void fitToWindow();
   void zoomIn();
@@ -32,6 +41,9 @@ class CanvasView : public QWidget {
 
  Q_SIGNALS:
   void zoomChanged(double scale, bool fit);
+  void strokeStarted(QPoint pixel);
+  void strokeMoved(QPoint pixel);
+  void strokeFinished();
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -43,6 +55,8 @@ class CanvasView : public QWidget {
  private:
   QSize contentSize() const;  // in image pixels, gaps included
   int gap() const;
+  QPoint pixelAt(QPointF position) const;  // in the paint target, clamped to it
+  void drawGrid(QPainter& painter, const QRectF& target, QSize pixels) const;
 
   QList<QImage> images_;
   bool fit_ = true;
@@ -50,6 +64,8 @@ class CanvasView : public QWidget {
   QPointF pan_;
   QPointF drag_origin_;
   bool dragging_ = false;
+  bool stroking_ = false;
+  int paint_target_ = -1;
   QPixmap checker_;
 };
 

@@ -1,6 +1,7 @@
 #include "frame_images.h"
 
 #include <QObject>
+#include <algorithm>
 
 #include "core/trajectory.h"
 
@@ -40,6 +41,27 @@ QImage to_qimage(const std::shared_ptr<const TrajectoryFrame>& frame, const Imag
   auto* keep_alive = new std::shared_ptr<const TrajectoryFrame>(frame);
   return QImage(image.pixels.data(), image.width, image.height, image.width * image.channels,
                 format_for(image.channels), release_frame, keep_alive);
+}
+
+Image8 image8_from_qimage(const QImage& image, int channels) {
+  const QImage converted =
+      image.convertToFormat(channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888);
+  Image8 out;
+  out.width = converted.width();
+  out.height = converted.height();
+  out.channels = channels == 1 ? 1 : 3;
+  const int row = out.width * out.channels;
+  out.pixels.resize(static_cast<size_t>(row) * out.height);
+  for (int y = 0; y < out.height; ++y) {
+    std::copy_n(converted.constScanLine(y), row, out.pixels.data() + static_cast<size_t>(y) * row);
+  }
+  return out;
+}
+
+QImage qimage_from_image8(const Image8& image) {
+  return QImage(image.pixels.data(), image.width, image.height, image.width * image.channels,
+                format_for(image.channels))
+      .convertToFormat(QImage::Format_RGB32);
 }
 
 QList<QImage> frame_images(const std::shared_ptr<const TrajectoryFrame>& frame, FrameView view) {

@@ -21,6 +21,7 @@
 #include "controls_panel.h"
 #include "core/diffusion_model.h"
 #include "core/generation_params.h"
+#include "core/media/image_decoding.h"
 #include "core/trajectory.h"
 #include "export_dialog.h"
 #include "frame_store.h"
@@ -30,7 +31,9 @@
 #include "run_wording.h"
 #include "sampling_controller.h"
 #include "save_frame.h"
+#include "schedule_plot.h"
 #include "settings_store.h"
+#include "sketch_session.h"
 #include "spectrum_link.h"
 #include "spectrum_panel.h"
 #include "timeline_widget.h"
@@ -41,12 +44,15 @@ namespace {
 // PlotJuggler's redraw throttle: frames may arrive at any rate, the canvas repaints at ≤ 25 Hz.
 constexpr int kRedrawIntervalMs = 40;
 
-QString local_folder(const QMimeData* mime) {
+// The dropped local folder (a model) or image file (a start image), else empty.
+QString local_drop(const QMimeData* mime) {
   if (mime == nullptr || !mime->hasUrls() || mime->urls().isEmpty()) {
     return {};
   }
   const QString path = mime->urls().front().toLocalFile();
-  return QFileInfo(path).isDir() ? path : QString();
+  const QFileInfo info(path);
+  return info.isDir() || (info.isFile() && has_image_extension(path.toStdString())) ? path
+                                                                                    : QString();
 }
 
 }  // namespace
@@ -72,6 +78,7 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
   redraw_timer_->setSingleShot(true);
   redraw_timer_->setInterval(kRedrawIntervalMs);
   buildLayout();
+  sketch_ = new SketchSession(canvas_, this);
   buildMenus();
   auto* spectrum = new SpectrumPanel(this);
   addAnalysisPanel(tr("Spectrum"), spectrum);
@@ -86,16 +93,30 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
   connect(controller_, &SamplingController::frameArrived, this, &MainWindow::onFrame);
   connect(controller_, &SamplingController::runFinished, this, [this](bool cancelled) {
     // Steps as the user set them; a frame is a model call, and Heun makes more than one a step.
-    const int steps = store_->trajectory().params.steps;
+    const int steps = steps_run(store_->trajectory().params);
     const int done = std::max(0, store_->count() - 1);
     const auto last = store_->frame(store_->count() - 1);
     const int calls = last ? last->total : steps;
     onRunEnded(cancelled ? run_stopped_text(done, calls, steps) : run_done_text(steps, calls));
+    if (!cancelled) {
+      sketch_->noteResultShown();
+    }
   });
   connect(controller_, &SamplingController::runFailed, this, [this](const QString& message) {
     banner_->showError(tr("The run stopped: %1").arg(message));
     onRunEnded(tr("Failed: %1").arg(message));
   });
+  connect(sketch_, &SketchSession::canvasChanged, this, &MainWindow::refreshCanvas);
+  connect(sketch_, &SketchSession::failed, banner_, &MessageBanner::showError);
+  connect(sketch_, &SketchSession::cancelRequested, this, &MainWindow::stop);
+  // Live keeps the seed: the result changes only when the sketch does.
+  connect(sketch_, &SketchSession::runRequested, this, [this] {
+    if (model_) {
+      startRun(controls_->params());
+    }
+  });
+  connect(sketch_, &SketchSession::startStrengthChanged, controls_->schedulePlot(),
+          &SchedulePlot::setStartStrength);
   connect(controls_, &ControlsPanel::generateClicked, this, &MainWindow::generate);
   connect(controls_, &ControlsPanel::stopClicked, this, &MainWindow::stop);
   connect(controls_, &ControlsPanel::paramsChanged, this, [this] {
@@ -157,35 +178,6 @@ void MainWindow::buildLayout() {
   zoom_label_->setText(tr("Fit"));
 }
 
-void MainWindow::restoreSettings() {
-  GenerationParams params;
-  settings_->loadParams(params);
-  controls_->setParams(params);
-  controls_->setSeedLocked(settings_->value(QStringLiteral("controls/seed_locked"), true));
-  controls_->setAutoRegenerate(settings_->value(QStringLiteral("controls/auto"), false));
-  timeline_->setFps(settings_->value(QStringLiteral("timeline/fps"), 12));
-  timeline_->setLoop(settings_->value(QStringLiteral("timeline/loop"), true));
-  // x_t is mostly noise until late in a run, so a fresh configuration watches the clean guess.
-  setView(FrameView(
-      std::clamp(settings_->value(QStringLiteral("view/mode"), int(FrameView::CleanGuess)), 0,
-                 kFrameViewCount - 1)));
-  if (!restoreGeometry(settings_->geometry())) {
-    resize(1280, 820);
-  }
-  restoreState(settings_->windowState());
-  refreshModelChoices();
-}
-
-void MainWindow::saveSettings() {
-  settings_->saveParams(controls_->params());
-  settings_->setValue(QStringLiteral("controls/seed_locked"), controls_->seedLocked());
-  settings_->setValue(QStringLiteral("controls/auto"), controls_->autoRegenerate());
-  settings_->setValue(QStringLiteral("timeline/fps"), timeline_->fps());
-  settings_->setValue(QStringLiteral("timeline/loop"), timeline_->loops());
-  settings_->setValue(QStringLiteral("view/mode"), int(view_));
-  settings_->saveWindow(saveGeometry(), saveState());
-}
-
 void MainWindow::refreshModelChoices() {
   const bool builtin_exists = !builtin_dir_.isEmpty() && QFileInfo(builtin_dir_).isDir();
   const QStringList recent = settings_->recentModels();
@@ -222,6 +214,7 @@ void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
   }
   refreshModelChoices();
   controls_->setModelInfo(info);
+  sketch_->setModelInfo(info);
   // A model opened for the first time brings its own sampler, spacing and guidance; reopening
   // the model of the last session keeps the values the user left.
   if (model_folder_ != controls_model_) {
@@ -272,17 +265,18 @@ void MainWindow::startRun(const GenerationParams& base) {
     banner_->hide();
   }
   redraw_timer_->stop();
+  const QImage start_picture = sketch_->prepareRun(params);
   store_->reset(params);
   spectrum_link_->clear();
   export_action_->setEnabled(false);
   save_action_->setEnabled(false);
   timeline_->syncWithStore();
   shown_frame_ = -1;
-  canvas_->setImages({});
+  refreshCanvas();
   progress_->begin();
   statusBar()->clearMessage();  // an old "Loaded model …" would sit beside the new run
   controls_->setRunning(true);
-  controller_->start(params);
+  controller_->start(params, start_picture);
 }
 
 void MainWindow::stop() { controller_->stop(); }
@@ -318,7 +312,7 @@ void MainWindow::saveCurrentFrame() {
 }
 
 void MainWindow::onFrame(FramePtr frame) {
-  progress_->step(frame->index, frame->total, store_->trajectory().params.steps);
+  progress_->step(frame->index, frame->total, steps_run(store_->trajectory().params));
   store_->append(std::move(frame));
   if (!redraw_timer_->isActive()) {
     redraw_timer_->start();
@@ -342,13 +336,16 @@ void MainWindow::onRunEnded(const QString& summary) {
 }
 
 void MainWindow::showFrame(int frame) {
-  const auto shown = store_->frame(frame);
-  if (!shown) {
+  if (!store_->frame(frame)) {
     return;
   }
-  canvas_->setImages(frame_images(shown, view_));
   shown_frame_ = frame;
+  refreshCanvas();
   Q_EMIT frameShown(frame);
+}
+
+void MainWindow::refreshCanvas() {
+  canvas_->setImages(sketch_->canvasImages() + frame_images(store_->frame(shown_frame_), view_));
 }
 
 void MainWindow::setView(FrameView view) {
@@ -382,17 +379,22 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (!local_folder(event->mimeData()).isEmpty()) {
+  if (!local_drop(event->mimeData()).isEmpty()) {
     event->acceptProposedAction();
   }
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-  const QString folder = local_folder(event->mimeData());
-  if (!folder.isEmpty()) {
-    openModelFolder(folder);
-    event->acceptProposedAction();
+  const QString path = local_drop(event->mimeData());
+  if (path.isEmpty()) {
+    return;
   }
+  if (QFileInfo(path).isDir()) {
+    openModelFolder(path);
+  } else {
+    sketch_->openPicture(path);
+  }
+  event->acceptProposedAction();
 }
 
 }  // namespace emergence::ui

@@ -21,6 +21,7 @@ class MessageBanner;
 class RunProgress;
 class SamplingController;
 class SettingsStore;
+class SketchSession;
 class SpectrumLink;
 class TimelineWidget;
 
@@ -48,6 +49,7 @@ class MainWindow : public QMainWindow {
   RunProgress* progress() const { return progress_; }
   const FrameStore& frames() const { return *store_; }
   SamplingController* controller() const { return controller_; }
+  SketchSession* sketch() const { return sketch_; }
   bool hasModel() const { return model_ != nullptr; }
   QString modelFolder() const { return model_folder_; }
   bool isRunning() const;
@@ -91,6 +93,8 @@ class MainWindow : public QMainWindow {
   void onRunEnded(const QString& summary);
   void redrawLive();
   void showFrame(int frame);
+  // The sketch (when there is one) and the shown frame in the chosen view.
+  void refreshCanvas();
 
   QString builtin_dir_;
   std::unique_ptr<FrameStore> store_;
@@ -112,6 +116,7 @@ class MainWindow : public QMainWindow {
   QAction* toolbar_toggle_ = nullptr;  // panels' toggles go before it in the View menu
   QWidget* viewer_ = nullptr;
   SpectrumLink* spectrum_link_ = nullptr;
+  SketchSession* sketch_ = nullptr;
   int analysis_docks_ = 0;
   ModelInfoPtr model_;
   QString model_folder_;

@@ -12,6 +12,8 @@
 #include "controls_panel.h"
 #include "help_menu.h"
 #include "main_window.h"
+#include "sketch_session.h"
+#include "sketch_toolbar.h"
 #include "timeline_widget.h"
 #include "window_keys.h"
 
@@ -23,6 +25,11 @@ void MainWindow::buildMenus() {
   open->setShortcut(QKeySequence::Open);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   file->addSeparator();
+  SketchToolBar* sketch = sketch_->toolBar();
+  file->addAction(sketch->newSketchAction());
+  file->addAction(sketch->openAction());
+  file->addAction(sketch->removeAction());
+  file->addSeparator();
   save_action_ = file->addAction(tr("&Save Current Frame…"), QKeySequence::Save, this,
                                  &MainWindow::saveCurrentFrame);
   save_action_->setEnabled(false);
@@ -32,6 +39,13 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  edit->addAction(sketch->undoAction());
+  edit->addAction(sketch->redoAction());
+  edit->addSeparator();
+  edit->addAction(sketch->clearMaskAction());
+  edit->addAction(sketch->invertMaskAction());
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   QAction* generate = run->addAction(tr("&Generate"), this, &MainWindow::generate);
@@ -43,6 +57,7 @@ void MainWindow::buildMenus() {
       run->addAction(tr("&Compare Samplers and Steps…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
                      &MainWindow::openCompareDialog);
   compare->setToolTip(tr("What more steps buy: one seed, several samplers and step counts"));
+  run->addAction(sketch->liveAction());
   QAction* auto_run = run->addAction(tr("&Regenerate on Change"));
   auto_run->setCheckable(true);
   connect(auto_run, &QAction::toggled, controls_, &ControlsPanel::setAutoRegenerate);
@@ -91,6 +106,9 @@ void MainWindow::buildMenus() {
   for (QDockWidget* dock : findChildren<QDockWidget*>()) {
     view_menu_->addAction(dock->toggleViewAction());
   }
+  addToolBarBreak();
+  addToolBar(sketch);
+  view_menu_->addAction(sketch->toggleViewAction());
   toolbar_toggle_ = bar->toggleViewAction();
   toolbar_toggle_->setText(tr("View Toolbar"));
   view_menu_->addAction(toolbar_toggle_);

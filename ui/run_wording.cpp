@@ -2,7 +2,15 @@
 
 #include <QObject>
 
+#include "core/generation_params.h"
+#include "core/image_guide.h"
+
 namespace emergence::ui {
+
+int steps_run(const GenerationParams& params) {
+  return params.init_image_hash.empty() ? params.steps
+                                        : steps_to_run(params.steps, params.strength);
+}
 
 QString steps_phrase(int steps) {
   return steps == 1 ? QObject::tr("1 step") : QObject::tr("%1 steps").arg(steps);

@@ -2,12 +2,18 @@
 
 #include <QString>
 
+namespace emergence {
+struct GenerationParams;
+}
+
 namespace emergence::ui {
 
 // How the window words a run. A frame is the image after one model call; most samplers make one
 // call per step, Heun two, so the step count always comes from the run's parameters, never from
 // the number of calls.
 
+// The steps a run takes: all of them from noise, the last ⌊N·strength⌋ from a start image.
+int steps_run(const emergence::GenerationParams& params);
 // "1 step", "30 steps".
 QString steps_phrase(int steps);
 // "Done: 30 steps", or "Done: 30 steps (59 model calls)" when calls and steps differ.

@@ -62,7 +62,7 @@ void SamplingController::loadModel(const QString& folder) {
       worker_, [worker = worker_, folder] { worker->loadModel(folder); }, Qt::QueuedConnection);
 }
 
-void SamplingController::start(const GenerationParams& params) {
+void SamplingController::start(const GenerationParams& params, const QImage& start_picture) {
   if (current_cancel_) {
     current_cancel_->store(true);
   }
@@ -71,8 +71,8 @@ void SamplingController::start(const GenerationParams& params) {
   running_ = true;
   QMetaObject::invokeMethod(
       worker_,
-      [worker = worker_, run, params, cancel = current_cancel_] {
-        worker->run(run, params, cancel);
+      [worker = worker_, run, params, start_picture, cancel = current_cancel_] {
+        worker->run(run, params, start_picture, cancel);
       },
       Qt::QueuedConnection);
 }

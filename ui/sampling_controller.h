@@ -22,7 +22,8 @@ class SamplingController : public QObject {
 
   void setAnalysisFactory(AnalysisFactory factory);
   void loadModel(const QString& folder);
-  void start(const emergence::GenerationParams& params);
+  // start_picture: the run's start image, when its params name one.
+  void start(const emergence::GenerationParams& params, const QImage& start_picture = {});
   // Takes effect before the next model call.
   void stop();
   bool isRunning() const { return running_; }

@@ -3,9 +3,11 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include "core/display_image.h"
 #include "core/generation.h"
 #include "core/model/unet_diffusion_model.h"
 #include "core/trajectory.h"
+#include "frame_images.h"
 
 namespace emergence::ui {
 namespace {
@@ -60,6 +62,7 @@ void SamplingWorker::loadModel(const QString& folder) {
 }
 
 void SamplingWorker::run(quint64 run_id, const GenerationParams& params,
+                         const QImage& start_picture,
                          const std::shared_ptr<std::atomic<bool>>& cancel) {
   if (cancel->load()) {
     Q_EMIT runFinished(run_id, true);
@@ -82,6 +85,10 @@ void SamplingWorker::run(quint64 run_id, const GenerationParams& params,
     request.params = params;
     request.observer = &forwarder;
     request.cancel = cancel.get();
+    if (!start_picture.isNull()) {
+      const int channels = model_->info().channels == 1 ? 1 : 3;
+      request.init_image = from_image8(image8_from_qimage(start_picture, channels)).unsqueeze(0);
+    }
     const SamplingResult result = generate(*model_, request);
     Q_EMIT runFinished(run_id, result.outcome == SamplingOutcome::Cancelled);
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QImage>
 #include <QObject>
 #include <QString>
 #include <atomic>
@@ -40,7 +41,8 @@ class SamplingWorker : public QObject {
   void loadModel(const QString& folder);
   // A run whose cancel flag is already set when it is reached is dropped without sampling, so
   // a burst of restarts costs one run, not one per request.
-  void run(quint64 run_id, const emergence::GenerationParams& params,
+  // start_picture: the start image when params.init_image_hash names one (null otherwise).
+  void run(quint64 run_id, const emergence::GenerationParams& params, const QImage& start_picture,
            const std::shared_ptr<std::atomic<bool>>& cancel);
 
  Q_SIGNALS:

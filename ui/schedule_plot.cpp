@@ -8,6 +8,7 @@
 #include "core/diffusion_model.h"
 #include "core/generation.h"
 #include "core/generation_params.h"
+#include "core/image_guide.h"
 #include "core/noise_schedule.h"
 #include "sigma_text.h"
 
@@ -43,8 +44,14 @@ void SchedulePlot::setParams(const GenerationParams& params) {
   recompute();
 }
 
+void SchedulePlot::setStartStrength(double strength) {
+  strength_ = strength;
+  recompute();
+}
+
 void SchedulePlot::recompute() {
   error_.clear();
+  first_call_ = 0;
   marked_timesteps_.clear();
   marked_log_sigma_.clear();
   try {
@@ -58,6 +65,7 @@ void SchedulePlot::recompute() {
     max_log_sigma_ = curve_log_sigma_.back();
     const auto sampler = make_sampler(schedule, sampler_settings_for(*info_, *params_));
     marked_timesteps_ = sampler->timesteps();
+    first_call_ = strength_ < 1.0 ? first_call_for_strength(*sampler, strength_) : 0;
     for (double t : marked_timesteps_) {
       marked_log_sigma_.push_back(std::log(schedule.sigma_at(t)));
     }
@@ -107,7 +115,11 @@ void SchedulePlot::paintEvent(QPaintEvent*) {
   painter.drawText(
       QRectF(0, 2, width(), kTop - 4), Qt::AlignCenter,
       error_.isEmpty()
-          ? tr("noise level σ (log scale) · %1 model calls").arg(marked_timesteps_.size())
+          ? (first_call_ == 0
+                 ? tr("noise level σ (log scale) · %1 model calls").arg(marked_timesteps_.size())
+                 : tr("noise level σ (log scale) · %1 of %2 model calls")
+                       .arg(marked_timesteps_.size() - first_call_)
+                       .arg(marked_timesteps_.size()))
           : error_);
   painter.drawText(QRectF(0, area.top() - 6, area.left() - 4, 12),
                    Qt::AlignRight | Qt::AlignVCenter, sigmaText(std::exp(max_log_sigma_)));
@@ -133,10 +145,23 @@ void SchedulePlot::paintEvent(QPaintEvent*) {
   painter.setBrush(mark);
   // Thousands of marks would hide the curve: their ticks merge into a band anyway.
   const double radius = marked_timesteps_.size() > 100 ? 1.2 : 2.5;
+  QColor skipped = mark;
+  skipped.setAlpha(60);
   for (size_t i = 0; i < marked_timesteps_.size(); ++i) {
+    const QColor color = int(i) < first_call_ ? skipped : mark;
+    painter.setPen(QPen(color, 1));
+    painter.setBrush(color);
     const double x = xOf(marked_timesteps_[i]);
     painter.drawLine(QPointF(x, area.bottom()), QPointF(x, area.bottom() - 5));
     painter.drawEllipse(QPointF(x, yOf(marked_log_sigma_[i])), radius, radius);
+  }
+  if (first_call_ > 0 && first_call_ < int(marked_timesteps_.size())) {
+    // Where a run from the start image begins: the picture noised to this σ.
+    const double x = xOf(marked_timesteps_[static_cast<size_t>(first_call_)]);
+    painter.setPen(QPen(text, 1, Qt::DashLine));
+    painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
+    painter.drawText(QRectF(x + 3, area.top() + 2, area.width(), 14), Qt::AlignLeft,
+                     tr("start · strength %1").arg(strength_, 0, 'g', 2));
   }
 }
 

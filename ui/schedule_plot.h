@@ -24,6 +24,11 @@ class SchedulePlot : public QWidget {
   // The training schedule comes from the model (defaults until one is loaded).
   void setModelInfo(std::shared_ptr<const ModelInfo> info);
   void setParams(const GenerationParams& params);
+  // A run from a start image begins part-way (core/image_guide.h): the calls it skips are drawn
+  // faint and its first call marked "start". 1 = from noise.
+  void setStartStrength(double strength);
+  // The index of the first model call a run makes (0 from noise).
+  int firstCall() const { return first_call_; }
 
   // The marked model-call timesteps, in call order (for tests and tooltips).
   const std::vector<double>& markedTimesteps() const { return marked_timesteps_; }
@@ -47,6 +52,8 @@ class SchedulePlot : public QWidget {
   std::vector<double> curve_log_sigma_;  // ln σ_t for t = 0 … T-1
   std::vector<double> marked_timesteps_;
   std::vector<double> marked_log_sigma_;
+  double strength_ = 1.0;
+  int first_call_ = 0;
   double min_log_sigma_ = 0.0;
   double max_log_sigma_ = 1.0;
   QString error_;

@@ -71,6 +71,16 @@ int SettingsStore::value(const QString& key, int fallback) const {
   return settings_.value(key, fallback).toInt();
 }
 
+double SettingsStore::value(const QString& key, double fallback) const {
+  bool ok = false;
+  const double v = settings_.value(key, fallback).toDouble(&ok);
+  return ok ? v : fallback;
+}
+
+QString SettingsStore::value(const QString& key, const QString& fallback) const {
+  return settings_.value(key, fallback).toString();
+}
+
 void SettingsStore::setValue(const QString& key, const QVariant& value) {
   settings_.setValue(key, value);
 }

@@ -28,6 +28,8 @@ class SettingsStore {
 
   bool value(const QString& key, bool fallback) const;
   int value(const QString& key, int fallback) const;
+  double value(const QString& key, double fallback) const;
+  QString value(const QString& key, const QString& fallback) const;
   void setValue(const QString& key, const QVariant& value);
 
   QByteArray geometry() const;

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <opencv2/imgproc.hpp>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/json_file.h"
 #include "core/media/image_decoding.h"
+#include "core/media/image_fit.h"
 #include "core/training/dataset_manifest.h"
 
 namespace emergence {
@@ -49,58 +49,15 @@ std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder
   return out;
 }
 
-// Centre crop to a square, INTER_AREA resize, alpha over white, RGB order.
-cv::Mat prepare(const cv::Mat& raw, int resolution) {
-  cv::Mat mat = raw;
-  if (mat.depth() != CV_8U) {
-    mat.convertTo(mat, CV_8U, mat.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
-  }
-  const int side = std::min(mat.cols, mat.rows);
-  mat = mat(cv::Rect((mat.cols - side) / 2, (mat.rows - side) / 2, side, side));
-  cv::Mat resized;
-  cv::resize(mat, resized, cv::Size(resolution, resolution), 0, 0,
-             side > resolution ? cv::INTER_AREA : cv::INTER_CUBIC);
-  cv::Mat rgb;
-  switch (resized.channels()) {
-    case 1:
-      cv::cvtColor(resized, rgb, cv::COLOR_GRAY2RGB);
-      break;
-    case 3:
-      cv::cvtColor(resized, rgb, cv::COLOR_BGR2RGB);
-      break;
-    case 4: {
-      cv::Mat rgba, color, alpha;
-      cv::cvtColor(resized, rgba, cv::COLOR_BGRA2RGBA);
-      rgba.convertTo(rgba, CV_32FC4, 1.0 / 255.0);
-      std::vector<cv::Mat> planes;
-      cv::split(rgba, planes);
-      for (int c = 0; c < 3; ++c) {
-        planes[c] = planes[c].mul(planes[3]) + (1.0 - planes[3]);
-      }
-      planes.pop_back();
-      cv::merge(planes, color);
-      color.convertTo(rgb, CV_8UC3, 255.0);
-      break;
-    }
-    default:
-      throw Error("unsupported channel count " + std::to_string(resized.channels()));
-  }
-  return rgb;
-}
-
-torch::Tensor to_tensor(const cv::Mat& rgb, int resolution) {
-  return torch::from_blob(const_cast<uint8_t*>(rgb.data), {resolution, resolution, 3},
-                          torch::kUInt8)
-      .permute({2, 0, 1})
-      .to(torch::kFloat32)
-      .div(127.5f)
-      .sub(1.0f);
+// Centre crop to a square, INTER_AREA resize, alpha over white, [3, H, W] in [−1, 1].
+torch::Tensor prepare(const cv::Mat& raw, int resolution) {
+  return from_image8(fit_image(raw, resolution, resolution, ImageFit::Crop));
 }
 
 }  // namespace
 
 torch::Tensor load_training_image(const std::string& path, int resolution) {
-  return to_tensor(prepare(decode_image_file(path), resolution), resolution);
+  return prepare(decode_image_file(path), resolution);
 }
 
 ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& options,
@@ -166,7 +123,7 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
       ++folder.skipped;
       continue;
     }
-    images.push_back(to_tensor(prepare(raw, options.resolution), options.resolution));
+    images.push_back(prepare(raw, options.resolution));
     folder.files.push_back(c.file);
     if (conditional) {
       labels.push_back(std::find(class_names.begin(), class_names.end(), c.class_name) -

@@ -16,6 +16,7 @@ class Dpm2Sampler : public SigmaSampler {
   Dpm2Sampler(const NoiseSchedule& schedule, const SamplerSettings& settings, bool ancestral);
   std::string name() const override { return ancestral_ ? "dpm2_a" : "dpm2"; }
   bool variance_exploding() const override { return true; }
+  int calls_per_step() const override { return 2; }
   bool stochastic() const override { return ancestral_; }
   torch::Tensor scale_model_input(const torch::Tensor& x, int i) const override {
     return scale_by_sigma(x, sigmas_[i]);

@@ -21,6 +21,7 @@ class Dpmpp2sSampler : public SigmaSampler {
   Dpmpp2sSampler(const NoiseSchedule& schedule, const SamplerSettings& settings, Noise noise);
   std::string name() const override { return noise_ == Noise::Sde ? "dpmpp_sde" : "dpmpp_2s_a"; }
   bool variance_exploding() const override { return true; }
+  int calls_per_step() const override { return 2; }
   bool stochastic() const override { return true; }
   torch::Tensor scale_model_input(const torch::Tensor& x, int i) const override {
     return scale_by_sigma(x, sigmas_[i]);

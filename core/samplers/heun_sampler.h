@@ -14,6 +14,7 @@ class HeunSampler : public SigmaSampler {
   HeunSampler(const NoiseSchedule& schedule, const SamplerSettings& settings);
   std::string name() const override { return "heun"; }
   bool variance_exploding() const override { return true; }
+  int calls_per_step() const override { return 2; }
   torch::Tensor scale_model_input(const torch::Tensor& x, int i) const override {
     return scale_by_sigma(x, sigmas_[i]);
   }

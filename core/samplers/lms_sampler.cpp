@@ -38,7 +38,8 @@ StepResult LmsSampler::step(const torch::Tensor& model_output, int i, const torc
   if (static_cast<int>(derivatives_.size()) > kOrder) {
     derivatives_.pop_front();
   }
-  const int order = std::min(i + 1, kOrder);
+  // The derivatives held, not i + 1: a run that starts part-way (image to image) has fewer.
+  const int order = static_cast<int>(derivatives_.size());
   torch::Tensor update = torch::zeros_like(x);
   for (int k = 0; k < order; ++k) {
     const float c = static_cast<float>(lms_coefficient(sigmas_, i, order, k));

@@ -1,0 +1,62 @@
+#include "bench_gui_support.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <algorithm>
+#include <cstdio>
+
+#include "app/builtin_model.h"
+#include "core/error.h"
+#include "ui/main_window.h"
+
+namespace emergence::app {
+
+Percentiles percentiles(std::vector<double> v) {
+  Percentiles p;
+  p.count = v.size();
+  if (v.empty()) {
+    return p;
+  }
+  std::sort(v.begin(), v.end());
+  const auto at = [&](double q) { return v[std::min(v.size() - 1, size_t(q * double(v.size())))]; };
+  p.p50 = at(0.50);
+  p.p95 = at(0.95);
+  p.p99 = at(0.99);
+  p.max = v.back();
+  return p;
+}
+
+void print_percentiles(const char* name, const Percentiles& p) {
+  std::printf("%-34s p50 %7.3f ms   p95 %7.3f ms   p99 %7.3f ms   max %7.3f ms   (n = %zu)\n", name,
+              p.p50, p.p95, p.p99, p.max, p.count);
+}
+
+QString bench_model_folder(const QString& given, const char* bench) {
+  const QString model = given.isEmpty() ? QString::fromStdString(builtin_model_dir()) : given;
+  if (model.isEmpty() || !QFileInfo(model).isDir()) {
+    throw Error(std::string("bench ") + bench +
+                ": no built-in model; give --model DIR, an existing model folder (got '" +
+                model.toStdString() + "')");
+  }
+  return model;
+}
+
+void use_offscreen_without_display() {
+  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+}
+
+void load_bench_model(ui::MainWindow& window, const QString& folder, const char* bench) {
+  QElapsedTimer clock;
+  clock.start();
+  window.openModelFolder(folder);
+  if (!wait_for(&window, &ui::MainWindow::modelReady, 300000)) {
+    throw Error(std::string("bench ") + bench + ": the model in " + folder.toStdString() +
+                " did not load");
+  }
+  std::printf("model %s loaded in %lld ms (worker thread)\n", qPrintable(folder),
+              static_cast<long long>(clock.elapsed()));
+}
+
+}  // namespace emergence::app

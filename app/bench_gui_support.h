@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QEventLoop>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <cstddef>
+#include <vector>
+
+namespace emergence::ui {
+class MainWindow;
+}
+
+namespace emergence::app {
+
+// Order statistics of a set of timings in milliseconds.
+struct Percentiles {
+  double p50 = 0, p95 = 0, p99 = 0, max = 0;
+  size_t count = 0;
+};
+Percentiles percentiles(std::vector<double> values);
+void print_percentiles(const char* name, const Percentiles& p);
+
+// The model folder a GUI benchmark opens: `given`, or the built-in model. Errors name `bench`.
+QString bench_model_folder(const QString& given, const char* bench);
+// Without a display the window is drawn offscreen; call before the QApplication exists.
+void use_offscreen_without_display();
+// Opens the model in the window and waits for it (printing the load time); errors if it fails.
+void load_bench_model(ui::MainWindow& window, const QString& folder, const char* bench);
+
+// Runs the event loop until `sender` emits `signal` or the timeout passes; true on the signal.
+template <typename Sender, typename Signal>
+bool wait_for(Sender* sender, Signal signal, int timeout_ms) {
+  QEventLoop loop;
+  bool fired = false;
+  QObject::connect(sender, signal, &loop, [&] {
+    fired = true;
+    loop.quit();
+  });
+  QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
+  loop.exec();
+  return fired;
+}
+
+}  // namespace emergence::app
