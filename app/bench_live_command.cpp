@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/bench_gui_support.h"
+#include "core/cpu_threads.h"
 #include "core/error.h"
 #include "ui/canvas_view.h"
 #include "ui/controls_panel.h"
@@ -23,9 +24,11 @@ namespace {
 
 constexpr const char* kBenchLiveUsage =
     "usage: emergence bench live [--model DIR] [--steps N] [--strength S] [--strokes K]\n"
+    "                           [--threads T]\n"
     "  Live mode in the real window (offscreen without a display): K strokes (default 40) on a\n"
     "  sketch, each timed from the mouse release to the new result painted on the canvas, with\n"
-    "  N steps (default 20) at strength S (default 0.6) on DIR (default: the built-in model).\n";
+    "  N steps (default 20) at strength S (default 0.6) on DIR (default: the built-in model),\n"
+    "  on T threads (default: chosen per run, as the app does).\n";
 
 void send_mouse(QWidget* widget, QEvent::Type type, QPoint at) {
   QMouseEvent event(type, QPointF(at), QPointF(widget->mapToGlobal(at)), Qt::LeftButton,
@@ -59,6 +62,8 @@ int run_bench_live_command(int argc, char** argv) {
       strength = std::stod(argv[++i]);
     } else if (arg == "--strokes" && has_value) {
       strokes = std::stoi(argv[++i]);
+    } else if (arg == "--threads" && has_value) {
+      use_threads(std::stoi(argv[++i]));
     } else {
       std::cout << kBenchLiveUsage;
       return arg == "--help" ? 0 : 2;

@@ -122,6 +122,7 @@ SamplingResult generate(DiffusionModel& model, const GenerationRequest& request)
   run.noise = &noise;
   run.observer = request.observer;
   run.cancel = request.cancel;
+  run.threads = request.threads;
   DenoiseFn denoise = [&model](const torch::Tensor& x, double t, const Conditioning& c) {
     return model.denoise(x, t, c);
   };

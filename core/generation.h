@@ -31,6 +31,7 @@ struct GenerationRequest {
   torch::Tensor init_image;
   SamplingObserver* observer = nullptr;
   const std::atomic<bool>* cancel = nullptr;
+  ThreadChooser* threads = nullptr;  // see SamplingRequest::threads
 };
 
 // Makes image a request's start image and records its hash in the request's params.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "cpu_threads.h"
@@ -76,8 +77,11 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
   }
 
   const RestoreThreads restore;
-  ThreadChooser threads(fixed_threads() > 0 ? fixed_threads() : physical_core_count(),
-                        fixed_threads() == 0);
+  std::optional<ThreadChooser> own_threads;
+  if (request.threads == nullptr) {
+    own_threads = ThreadChooser::for_this_process();
+  }
+  ThreadChooser& threads = request.threads != nullptr ? *request.threads : *own_threads;
   SamplingResult result;
   for (int i = first; i < total; ++i) {
     if (request.cancel != nullptr && request.cancel->load(std::memory_order_relaxed)) {

@@ -9,6 +9,7 @@
 #include "image_guide.h"
 #include "noise_source.h"
 #include "sampler.h"
+#include "thread_chooser.h"
 
 namespace emergence {
 
@@ -54,6 +55,9 @@ struct SamplingRequest {
   NoiseSource* noise = nullptr;  // required by stochastic samplers
   SamplingObserver* observer = nullptr;
   const std::atomic<bool>* cancel = nullptr;  // checked before every model call
+  // Carried over from earlier runs of the same model, so that short runs (Live's) do not each
+  // spend calls timing thread counts again; null: a fresh chooser for this run.
+  ThreadChooser* threads = nullptr;
 };
 
 // Cancelled is an outcome, not an error: the latent holds the last completed step.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cpu_threads.h"
+
 namespace emergence {
 namespace {
 
@@ -10,6 +12,11 @@ constexpr int kLongestPeriod = 512;
 constexpr double kSlowdown = 2.0;  // calls this much slower than the reference: re-check now
 
 }  // namespace
+
+ThreadChooser ThreadChooser::for_this_process() {
+  return ThreadChooser(fixed_threads() > 0 ? fixed_threads() : physical_core_count(),
+                       fixed_threads() == 0);
+}
 
 ThreadChooser::ThreadChooser(int max_threads, bool choose) {
   for (int n = std::max(1, max_threads); n > 1 && choose; n /= 2) {

@@ -17,6 +17,10 @@ namespace emergence {
 // once when two calls in a row take more than twice the best time seen with it.
 class ThreadChooser {
  public:
+  // The process's setting (cpu_threads.h): the count --threads fixed, else a choice between one
+  // thread and every physical core.
+  static ThreadChooser for_this_process();
+
   // choose = false: always max_threads (a count the user fixed).
   explicit ThreadChooser(int max_threads, bool choose = true);
 

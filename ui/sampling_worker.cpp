@@ -6,6 +6,7 @@
 #include "core/display_image.h"
 #include "core/generation.h"
 #include "core/model/unet_diffusion_model.h"
+#include "core/thread_chooser.h"
 #include "core/trajectory.h"
 #include "frame_images.h"
 
@@ -54,6 +55,7 @@ void SamplingWorker::loadModel(const QString& folder) {
     std::shared_ptr<DiffusionModel> model = load_diffusion_model(folder.toStdString());
     auto info = std::make_shared<const ModelInfo>(model->info());
     model_ = std::move(model);
+    threads_ = std::make_unique<ThreadChooser>(ThreadChooser::for_this_process());
     Q_EMIT modelLoaded(info, clock.elapsed());
   } catch (const std::exception& e) {
     // The previous model stays loaded, so the app keeps working.
@@ -85,6 +87,7 @@ void SamplingWorker::run(quint64 run_id, const GenerationParams& params,
     request.params = params;
     request.observer = &forwarder;
     request.cancel = cancel.get();
+    request.threads = threads_.get();
     if (!start_picture.isNull()) {
       const int channels = model_->info().channels == 1 ? 1 : 3;
       request.init_image = from_image8(image8_from_qimage(start_picture, channels)).unsqueeze(0);

@@ -12,6 +12,7 @@
 namespace emergence {
 class DiffusionModel;
 class SamplingObserver;
+class ThreadChooser;
 struct GenerationParams;
 struct ModelInfo;
 struct TrajectoryFrame;
@@ -54,6 +55,8 @@ class SamplingWorker : public QObject {
 
  private:
   std::shared_ptr<DiffusionModel> model_;
+  // The thread count chosen for this model, kept from run to run (Live makes many short ones).
+  std::unique_ptr<ThreadChooser> threads_;
   std::mutex factory_mutex_;
   AnalysisFactory factory_;
 };

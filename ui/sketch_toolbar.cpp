@@ -30,10 +30,13 @@ QIcon swatch(const QColor& color) {
 SketchToolBar::SketchToolBar(QUndoStack* undo, QWidget* parent)
     : QToolBar(tr("Start Image"), parent), tools_(new QActionGroup(this)) {
   setObjectName(QStringLiteral("sketchToolBar"));
+  // Short words on the buttons (iconText), the whole name in the menus.
   new_sketch_ = addAction(tr("New Sketch"));
+  new_sketch_->setIconText(tr("New"));
   new_sketch_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
   new_sketch_->setToolTip(tr("Start from a white canvas at the model's size (Ctrl+Shift+N)"));
   open_ = addAction(tr("Open Image…"));
+  open_->setIconText(tr("Open…"));
   open_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
   open_->setToolTip(
       tr("Start the run from a picture: PNG, JPEG, WebP, BMP or TIFF (Ctrl+I); "
@@ -47,7 +50,8 @@ SketchToolBar::SketchToolBar(QUndoStack* undo, QWidget* parent)
   addTool(tr("Fill"), Tool::Fill, Qt::Key_F, tr("Fill the region of one colour (F)"));
   addTool(tr("Mask"), Tool::Mask, Qt::Key_M,
           tr("Paint where the model may repaint; the rest is kept (M)"));
-  addTool(tr("Erase Mask"), Tool::EraseMask, Qt::Key_E, tr("Take pixels out of the mask (E)"));
+  addTool(tr("Erase Mask"), Tool::EraseMask, Qt::Key_E, tr("Take pixels out of the mask (E)"))
+      ->setIconText(tr("Erase"));
   tools_->actions().front()->setChecked(true);
   connect(tools_, &QActionGroup::triggered, this, &SketchToolBar::toolChanged);
 
@@ -67,7 +71,9 @@ SketchToolBar::SketchToolBar(QUndoStack* undo, QWidget* parent)
   addSeparator();
 
   clear_mask_ = addAction(tr("Clear Mask"));
+  clear_mask_->setIconText(tr("Clear"));
   invert_mask_ = addAction(tr("Invert Mask"));
+  invert_mask_->setIconText(tr("Invert"));
   feather_ = new QDoubleSpinBox(this);
   feather_->setObjectName(QStringLiteral("maskFeather"));
   feather_->setRange(0.0, 8.0);
@@ -84,6 +90,9 @@ SketchToolBar::SketchToolBar(QUndoStack* undo, QWidget* parent)
   undo_->setShortcut(QKeySequence::Undo);
   redo_ = undo->createRedoAction(this, tr("Redo"));
   redo_->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)});
+  // The menu says what would be undone ("Undo Brush Stroke"); the button stays short.
+  undo_->setIconText(tr("Undo"));
+  redo_->setIconText(tr("Redo"));
   addAction(undo_);
   addAction(redo_);
   addSeparator();
@@ -117,7 +126,7 @@ SketchToolBar::SketchToolBar(QUndoStack* undo, QWidget* parent)
   live_status_ = new QLabel(this);
   live_status_->setObjectName(QStringLiteral("liveStatus"));
   live_status_->setMinimumWidth(
-      live_status_->fontMetrics().horizontalAdvance(QStringLiteral(" Live: 0000 ms ")));
+      live_status_->fontMetrics().horizontalAdvance(QStringLiteral("Live: 000 ms")));
   addWidget(live_status_);
   setHasPicture(false);
 }

@@ -156,10 +156,11 @@ void TimelineWidget::updateLabel() {
     return;
   }
   const double t = frame->timestep;
-  label_->setText(
-      tr("%1 · t = %2 · σ = %3")
-          .arg(frame_position_text(frame->index, frame->total, store_->trajectory().params.steps),
-               QString::number(t, 'f', t == std::round(t) ? 0 : 1), sigmaText(frame->sigma)));
+  label_->setText(tr("%1 · t = %2 · σ = %3")
+                      .arg(frame_position_text(frame->index, frame->total,
+                                               steps_run(store_->trajectory().params)),
+                           QString::number(t, 'f', t == std::round(t) ? 0 : 1),
+                           sigmaText(frame->sigma)));
 }
 
 }  // namespace emergence::ui
