@@ -44,6 +44,8 @@ void MainWindow::buildMenus() {
   edit->addAction(sketch->undoAction());
   edit->addAction(sketch->redoAction());
   edit->addSeparator();
+  edit->addActions(sketch->toolActions());
+  edit->addSeparator();
   edit->addAction(sketch->clearMaskAction());
   edit->addAction(sketch->invertMaskAction());
 

@@ -59,6 +59,9 @@ ShortcutsDialog::ShortcutsDialog(const QMenuBar* menus, QWidget* parent)
   mouse->setFirstColumnSpanned(true);
   new QTreeWidgetItem(mouse, {tr("Wheel on the image"), tr("Zoom in / out")});
   new QTreeWidgetItem(mouse, {tr("Drag the image"), tr("Pan (when zoomed in)")});
+  new QTreeWidgetItem(mouse, {tr("Drag on the start image"),
+                              tr("Paint with the chosen tool (brush, fill, mask, erase)")});
+  new QTreeWidgetItem(mouse, {tr("Middle-drag"), tr("Pan, also while painting")});
   new QTreeWidgetItem(mouse, {tr("Click or drag the thumbnails"), tr("Go to that frame")});
   tree_->expandAll();
   tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);

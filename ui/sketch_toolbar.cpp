@@ -141,6 +141,8 @@ QAction* SketchToolBar::addTool(const QString& text, Tool tool, Qt::Key key, con
   return action;
 }
 
+QList<QAction*> SketchToolBar::toolActions() const { return tools_->actions(); }
+
 SketchToolBar::Tool SketchToolBar::tool() const {
   const QAction* checked = tools_->checkedAction();
   return checked ? Tool(checked->data().toInt()) : Tool::Look;

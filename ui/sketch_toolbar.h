@@ -43,6 +43,7 @@ class SketchToolBar : public QToolBar {
   // Tools that need a picture are enabled only when there is one.
   void setHasPicture(bool has);
 
+  QList<QAction*> toolActions() const;
   QAction* newSketchAction() const { return new_sketch_; }
   QAction* openAction() const { return open_; }
   QAction* removeAction() const { return remove_; }
