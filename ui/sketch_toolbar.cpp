@@ -89,7 +89,10 @@ SketchToolBar::SketchToolBar(QUndoStack* undo, QWidget* parent)
   undo_ = undo->createUndoAction(this, tr("Undo"));
   undo_->setShortcut(QKeySequence::Undo);
   redo_ = undo->createRedoAction(this, tr("Redo"));
-  redo_->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
+  // Both spellings, whatever the platform's QKeySequence::Redo is (Ctrl+Shift+Z under X11,
+  // Ctrl+Y elsewhere), each listed once.
+  redo_->setShortcuts(
+      {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
   // The menu says what would be undone ("Undo Brush Stroke"); the button stays short.
   undo_->setIconText(tr("Undo"));
   redo_->setIconText(tr("Redo"));
