@@ -4,7 +4,6 @@
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
 #include <algorithm>
@@ -91,14 +90,8 @@ int run_bench_gui_command(int argc, char** argv) {
   model = bench_model_folder(model, "gui");
   use_offscreen_without_display();
   QApplication app(argc, argv);
-  QApplication::setOrganizationName(QStringLiteral("Emergence"));
-  QApplication::setApplicationName(QStringLiteral("EmergenceBench"));
-  QSettings().clear();
-
-  ui::MainWindow window{QString()};
-  window.resize(1280, 820);
-  window.show();
-  load_bench_model(window, model, "gui");
+  const std::unique_ptr<ui::MainWindow> opened = open_bench_window(model, "gui");
+  ui::MainWindow& window = *opened;
 
   StallProbe probe;
   probe.start();

@@ -1,7 +1,9 @@
 #include "bench_gui_support.h"
 
+#include <QApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QSettings>
 #include <algorithm>
 #include <cstdio>
 
@@ -47,16 +49,23 @@ void use_offscreen_without_display() {
   }
 }
 
-void load_bench_model(ui::MainWindow& window, const QString& folder, const char* bench) {
+std::unique_ptr<ui::MainWindow> open_bench_window(const QString& folder, const char* bench) {
+  QApplication::setOrganizationName(QStringLiteral("Emergence"));
+  QApplication::setApplicationName(QStringLiteral("EmergenceBench"));
+  QSettings().clear();
+  auto window = std::make_unique<ui::MainWindow>(QString());
+  window->resize(1280, 820);
+  window->show();
   QElapsedTimer clock;
   clock.start();
-  window.openModelFolder(folder);
-  if (!wait_for(&window, &ui::MainWindow::modelReady, 300000)) {
+  window->openModelFolder(folder);
+  if (!wait_for(window.get(), &ui::MainWindow::modelReady, 300000)) {
     throw Error(std::string("bench ") + bench + ": the model in " + folder.toStdString() +
                 " did not load");
   }
   std::printf("model %s loaded in %lld ms (worker thread)\n", qPrintable(folder),
               static_cast<long long>(clock.elapsed()));
+  return window;
 }
 
 }  // namespace emergence::app

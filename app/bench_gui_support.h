@@ -5,6 +5,7 @@
 #include <QString>
 #include <QTimer>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace emergence::ui {
@@ -25,8 +26,10 @@ void print_percentiles(const char* name, const Percentiles& p);
 QString bench_model_folder(const QString& given, const char* bench);
 // Without a display the window is drawn offscreen; call before the QApplication exists.
 void use_offscreen_without_display();
-// Opens the model in the window and waits for it (printing the load time); errors if it fails.
-void load_bench_model(ui::MainWindow& window, const QString& folder, const char* bench);
+// The real main window for a GUI benchmark, once its QApplication exists: fresh settings of its
+// own ("EmergenceBench"), 1280×820, shown, with the model in `folder` loaded (the load time is
+// printed); errors if it does not load.
+std::unique_ptr<ui::MainWindow> open_bench_window(const QString& folder, const char* bench);
 
 // Runs the event loop until `sender` emits `signal` or the timeout passes; true on the signal.
 template <typename Sender, typename Signal>

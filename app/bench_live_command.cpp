@@ -3,7 +3,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QMouseEvent>
-#include <QSettings>
 #include <QSpinBox>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +12,7 @@
 #include "app/bench_gui_support.h"
 #include "core/cpu_threads.h"
 #include "core/error.h"
+#include "core/image_guide.h"
 #include "ui/canvas_view.h"
 #include "ui/controls_panel.h"
 #include "ui/main_window.h"
@@ -38,11 +38,7 @@ void send_mouse(QWidget* widget, QEvent::Type type, QPoint at) {
 }
 
 // The widget position of a pixel of the sketch (the canvas's first image).
-QPoint at_pixel(ui::CanvasView* canvas, int x, int y) {
-  const QRectF r = canvas->imageRect(0);
-  const double s = canvas->scale();
-  return QPoint(int(r.left() + (x + 0.5) * s), int(r.top() + (y + 0.5) * s));
-}
+QPoint at_pixel(ui::CanvasView* canvas, int x, int y) { return canvas->pixelCentre(0, {x, y}); }
 
 }  // namespace
 
@@ -75,14 +71,8 @@ int run_bench_live_command(int argc, char** argv) {
   model = bench_model_folder(model, "live");
   use_offscreen_without_display();
   QApplication app(argc, argv);
-  QApplication::setOrganizationName(QStringLiteral("Emergence"));
-  QApplication::setApplicationName(QStringLiteral("EmergenceBench"));
-  QSettings().clear();
-
-  ui::MainWindow window{QString()};
-  window.resize(1280, 820);
-  window.show();
-  load_bench_model(window, model, "live");
+  const std::unique_ptr<ui::MainWindow> opened = open_bench_window(model, "live");
+  ui::MainWindow& window = *opened;
   window.controls()->stepsBox()->setValue(steps);
   ui::SketchSession* sketch = window.sketch();
   ui::SketchToolBar* tools = sketch->toolBar();
@@ -113,7 +103,7 @@ int run_bench_live_command(int argc, char** argv) {
     shown_ms.push_back(clock.nsecsElapsed() / 1e6);
   }
   std::printf("live: %d steps at strength %.2f (%d model calls per result), canvas scale x%.1f\n",
-              steps, strength, int(steps * strength), canvas->scale());
+              steps, strength, steps_to_run(steps, strength), canvas->scale());
   print_percentiles("stroke end -> result painted", percentiles(shown_ms));
   std::vector<double> reported(sketch->liveLatencies().begin() + 1, sketch->liveLatencies().end());
   print_percentiles("the same, as the toolbar shows it", percentiles(reported));

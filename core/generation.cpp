@@ -58,11 +58,7 @@ void validate_generation(const ModelInfo& info, const GenerationParams& p) {
     throw Error("unknown sampler '" + p.sampler + "' (known: " + known + ")");
   }
   validate_settings(sampler_settings_for(info, p), info.scheduler.training.num_train_timesteps);
-  if (!(p.strength > 0.0 && p.strength <= 1.0)) {
-    std::ostringstream m;
-    m << "strength must be in (0, 1] (got " << p.strength << ")";
-    throw Error(m.str());
-  }
+  validate_strength(p.strength);
   if (!p.mask.empty()) {
     if (p.init_image_hash.empty()) {
       throw Error("a mask needs a start image: inpainting keeps the unmasked part of one");

@@ -9,9 +9,7 @@
 #include "sampler.h"
 
 namespace emergence {
-namespace {
-
-void check_strength(double strength) {
+void validate_strength(double strength) {
   if (!(strength > 0.0 && strength <= 1.0)) {
     std::ostringstream m;
     m << "strength must be in (0, 1] (got " << strength << ")";
@@ -19,14 +17,12 @@ void check_strength(double strength) {
   }
 }
 
-}  // namespace
-
 int steps_to_run(int steps, double strength) {
   return std::min(static_cast<int>(steps * strength), steps);
 }
 
 int first_call_for_strength(const Sampler& sampler, double strength) {
-  check_strength(strength);
+  validate_strength(strength);
   const int steps = sampler.num_steps();
   const int run = steps_to_run(steps, strength);
   return std::min((steps - run) * sampler.calls_per_step(), sampler.num_calls());
@@ -70,7 +66,7 @@ void validate_guide(const ImageGuide& guide, const torch::Tensor& latent) {
                   std::to_string(l[2]) + ", " + std::to_string(l[3]) + "]");
     }
   }
-  check_strength(guide.strength);
+  validate_strength(guide.strength);
 }
 
 std::string mask_to_hex(const torch::Tensor& mask) {

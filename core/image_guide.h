@@ -22,6 +22,8 @@ struct ImageGuide {
 // (StableDiffusionImg2ImgPipeline.get_timesteps), so strength 1 is plain generation from noise and
 // a strength under 1/N runs nothing. Returns the index of the first model call.
 int first_call_for_strength(const Sampler& sampler, double strength);
+// Error unless strength is in (0, 1].
+void validate_strength(double strength);
 // The steps of N that run at a strength: min(⌊N·s⌋, N).
 int steps_to_run(int steps, double strength);
 

@@ -34,11 +34,7 @@ namespace {
 using Tool = SketchToolBar::Tool;
 
 // The widget position of pixel (x, y) of the canvas's first image (the sketch).
-QPoint at_pixel(CanvasView* canvas, int x, int y) {
-  const QRectF r = canvas->imageRect(0);
-  const double s = canvas->scale();
-  return QPoint(int(r.left() + (x + 0.5) * s), int(r.top() + (y + 0.5) * s));
-}
+QPoint at_pixel(CanvasView* canvas, int x, int y) { return canvas->pixelCentre(0, {x, y}); }
 
 void stroke(CanvasView* canvas, QPoint from, QPoint to) {
   QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, at_pixel(canvas, from.x(), from.y()));

@@ -120,6 +120,12 @@ QRectF CanvasView::imageRect(int index) const {
                 image.height() * s);
 }
 
+QPoint CanvasView::pixelCentre(int index, QPoint pixel) const {
+  const QRectF r = imageRect(index);
+  const double s = scale();
+  return QPoint(int(r.left() + (pixel.x() + 0.5) * s), int(r.top() + (pixel.y() + 0.5) * s));
+}
+
 QPoint CanvasView::pixelAt(QPointF position) const {
   const QRectF target = imageRect(paint_target_);
   const QSize size = images_[paint_target_].size();
@@ -197,7 +203,7 @@ void CanvasView::mousePressEvent(QMouseEvent* event) {
 }
 
 void CanvasView::mouseMoveEvent(QMouseEvent* event) {
-  if (stroking_) {
+  if (stroking_ && paint_target_ >= 0 && paint_target_ < images_.size()) {
     Q_EMIT strokeMoved(pixelAt(event->position()));
   } else if (dragging_) {
     pan_ = event->position() - drag_origin_;

@@ -32,6 +32,8 @@ class CanvasView : public QWidget {
   static constexpr double kGridScale = 6.0;
   // Where image `index` is drawn, in widget coordinates (empty when there is none).
   QRectF imageRect(int index) const;
+  // The widget position of the centre of pixel `pixel` of image `index`.
+  QPoint pixelCentre(int index, QPoint pixel) const;
 
  public Q_SLOTS:
   void fitToWindow();

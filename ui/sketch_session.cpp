@@ -49,6 +49,7 @@ SketchSession::SketchSession(CanvasView* canvas, QWidget* window)
   connect(toolbar_, &SketchToolBar::strengthChanged, this, report_strength);
   connect(document_, &SketchDocument::edited, this, report_strength);
   connect(document_, &SketchDocument::changed, this, [this] {
+    overlay_ = document_->overlaid();
     toolbar_->setHasPicture(document_->hasPicture());
     updateCanvasTarget();
     Q_EMIT canvasChanged();
@@ -132,10 +133,10 @@ void SketchSession::refit() {
 }
 
 QList<QImage> SketchSession::canvasImages() const {
-  if (!document_->hasPicture()) {
+  if (overlay_.isNull()) {
     return {};
   }
-  return {document_->overlaid()};
+  return {overlay_};
 }
 
 QImage SketchSession::prepareRun(GenerationParams& params) const {

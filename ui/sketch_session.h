@@ -72,6 +72,7 @@ class SketchSession : public QObject {
   SketchDocument* document_;
   SketchToolBar* toolbar_;
   ModelInfoPtr model_;
+  QImage overlay_;  // document_->overlaid(), rebuilt when the document changes
   QElapsedTimer since_edit_;
   bool awaiting_result_ = false;
   QList<double> latencies_;

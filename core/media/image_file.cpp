@@ -105,11 +105,18 @@ Image8 read_image(const std::string& path) {
     default:
       throw Error("image " + path + " has an unsupported channel count");
   }
+  return to_image8(rgb);
+}
+
+Image8 to_image8(const cv::Mat& mat) {
+  CV_Assert(mat.depth() == CV_8U &&
+            (mat.channels() == 1 || mat.channels() == 3 || mat.channels() == 4));
+  const cv::Mat dense = mat.isContinuous() ? mat : mat.clone();
   Image8 image;
-  image.width = rgb.cols;
-  image.height = rgb.rows;
-  image.channels = rgb.channels();
-  image.pixels.assign(rgb.data, rgb.data + rgb.total() * rgb.elemSize());
+  image.width = dense.cols;
+  image.height = dense.rows;
+  image.channels = dense.channels();
+  image.pixels.assign(dense.data, dense.data + dense.total() * dense.elemSize());
   return image;
 }
 

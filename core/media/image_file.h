@@ -1,5 +1,6 @@
 #pragma once
 
+#include <opencv2/core/mat.hpp>
 #include <string>
 
 #include "core/display_image.h"
@@ -18,6 +19,8 @@ bool can_write_image_format(const std::string& path);
 // Error naming path and the reason (no such file, a folder, no permission) unless it is a file
 // that can be opened: checked before OpenCV, whose own warning would say less.
 void check_image_readable(const std::string& path);
+// An 8-bit mat of 1, 3 or 4 channels as an Image8, its channels in the order the mat has them.
+Image8 to_image8(const cv::Mat& mat);
 // Reads an image file as 8-bit RGB or RGBA; errors name the path.
 Image8 read_image(const std::string& path);
 

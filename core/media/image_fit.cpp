@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/media/image_decoding.h"
+#include "core/media/image_file.h"
 
 namespace emergence {
 namespace {
@@ -79,16 +80,6 @@ cv::Mat fit_geometry(const cv::Mat& mat, int width, int height, ImageFit fit) {
   return canvas;
 }
 
-Image8 to_image8(const cv::Mat& mat) {
-  Image8 image;
-  image.width = mat.cols;
-  image.height = mat.rows;
-  image.channels = mat.channels();
-  const cv::Mat dense = mat.isContinuous() ? mat : mat.clone();
-  image.pixels.assign(dense.data, dense.data + dense.total() * dense.elemSize());
-  return image;
-}
-
 }  // namespace
 
 std::string to_string(ImageFit fit) { return fit == ImageFit::Crop ? "crop" : "pad"; }
@@ -122,25 +113,37 @@ Image8 fit_image(const cv::Mat& decoded, int width, int height, ImageFit fit, in
   return to_image8(out);
 }
 
-Image8 read_fitted_image(const std::string& path, int width, int height, ImageFit fit,
-                         int channels) {
+namespace {
+
+// Errors name the file (decode_image_file's already do).
+template <typename Read>
+Image8 naming_the_file(const std::string& path, Read read) {
   try {
-    return fit_image(decode_image_file(path), width, height, fit, channels);
+    return read();
   } catch (const Error& e) {
     const std::string what = e.what();
     throw Error(what.find(path) == std::string::npos ? path + ": " + what : what);
   }
 }
 
+}  // namespace
+
+Image8 read_fitted_image(const std::string& path, int width, int height, ImageFit fit,
+                         int channels) {
+  return naming_the_file(
+      path, [&] { return fit_image(decode_image_file(path), width, height, fit, channels); });
+}
+
 Image8 read_fitted_mask(const std::string& path, int width, int height, ImageFit fit) {
-  cv::Mat mat = decode_image_file(path);
-  mat = fit_geometry(to_8bit_color(mat), width, height, fit);
-  if (mat.channels() == 4) {
-    mat = flatten_alpha(mat, 0.0);  // transparent (and padding): kept
-  }
-  cv::Mat gray;
-  cv::cvtColor(mat, gray, cv::COLOR_BGR2GRAY);
-  return to_image8(gray);
+  return naming_the_file(path, [&] {
+    cv::Mat mat = fit_geometry(to_8bit_color(decode_image_file(path)), width, height, fit);
+    if (mat.channels() == 4) {
+      mat = flatten_alpha(mat, 0.0);  // transparent (and padding): kept
+    }
+    cv::Mat gray;
+    cv::cvtColor(mat, gray, cv::COLOR_BGR2GRAY);
+    return to_image8(gray);
+  });
 }
 
 Image8 feather_mask(const Image8& mask, double sigma) {

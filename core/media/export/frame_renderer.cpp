@@ -95,16 +95,6 @@ cv::Mat to_rgb_mat(const Image8& image) {
   return rgb;
 }
 
-Image8 to_image8(const cv::Mat& rgb) {
-  CV_Assert(rgb.type() == CV_8UC3 && rgb.isContinuous());
-  Image8 image;
-  image.width = rgb.cols;
-  image.height = rgb.rows;
-  image.channels = 3;
-  image.pixels.assign(rgb.data, rgb.data + rgb.total() * 3);
-  return image;
-}
-
 cv::Size rendered_size(const TrajectoryFrame& frame, const ExportSettings& s) {
   const Image8& image = frame.views[0];
   const int w = image.width * s.scale;

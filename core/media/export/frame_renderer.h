@@ -3,14 +3,13 @@
 #include <opencv2/core.hpp>
 
 #include "core/media/export/export_settings.h"
+#include "core/media/image_file.h"  // to_image8(cv::Mat)
 #include "core/trajectory.h"
 
 namespace emergence {
 
 // An Image8 (1, 3 or 4 channels) as a new RGB cv::Mat (alpha dropped).
 cv::Mat to_rgb_mat(const Image8& image);
-// A CV_8UC3 RGB mat as an Image8.
-Image8 to_image8(const cv::Mat& rgb);
 
 // One exported picture of a step: the chosen view (or x_t | x̂0), upscaled, with the optional
 // step label and progress bar burnt in. RGB, CV_8UC3.
