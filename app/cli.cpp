@@ -12,7 +12,9 @@
 #include "app/compare_command.h"
 #include "app/dataset_command.h"
 #include "app/evaluate_command.h"
+#include "app/fanout_command.h"
 #include "app/generate_command.h"
+#include "app/info_command.h"
 #include "app/nearest_command.h"
 #include "app/sample_grid_command.h"
 #include "app/train_command.h"
@@ -26,6 +28,8 @@ constexpr const char* kUsage =
     "usage: emergence [COMMAND [OPTIONS]]\n"
     "  (no command)   open the main window\n"
     "  generate       run a model headless and write a PNG (generate --help)\n"
+    "  fanout         branch a run at one step many times: grid and spread (fanout --help)\n"
+    "  info           the generation settings a PNG carries (Emergence, A1111, ComfyUI)\n"
     "  dataset emoji  render the emoji training set (dataset emoji --help)\n"
     "  train          train a class-conditional pixel UNet (train --help)\n"
     "  evaluate       precision/recall, memorization, spectra of a model's samples\n"
@@ -65,6 +69,12 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "generate") {
       return run_generate_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "fanout") {
+      return run_fanout_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "info") {
+      return run_info_command(arguments_from(argc, argv, 2));
     }
     if (command == "evaluate") {
       return run_evaluate_command(arguments_from(argc, argv, 2));

@@ -94,8 +94,9 @@ void apply_saved_params(const Options& o, const GenerationParams& saved, Generat
                         std::ostream& log) {
   if (!saved.model_hash.empty() && !p.model_hash.empty() && saved.model_hash != p.model_hash) {
     log << "warning: model " << p.model_name << " (hash " << p.model_hash
-        << ") is not the one that made " << o.text("--from-json") << " (hash " << saved.model_hash
-        << "); the image will differ\n";
+        << ") is not the one that made "
+        << (o.has("--from-json") ? o.text("--from-json") : o.text("--branch-from")) << " (hash "
+        << saved.model_hash << "); the image will differ\n";
   }
   const auto keep = [&o](const char* option) { return o.has(option); };
   if (!keep("--sampler")) {
@@ -138,6 +139,10 @@ void apply_saved_params(const Options& o, const GenerationParams& saved, Generat
   if (!keep("--mask")) {
     p.mask = saved.mask;
   }
+  p.variation_seed = saved.variation_seed;
+  p.variation_strength = saved.variation_strength;
+  p.parent = saved.parent;
+  p.branch_step = saved.branch_step;
 }
 
 ExportRecorder::ExportRecorder(const Options& options, const std::string& out_path) {

@@ -30,7 +30,9 @@ namespace {
 
 constexpr double kAnyNumber = std::numeric_limits<double>::max();
 
-std::vector<OptionSpec> generate_options() {
+}  // namespace
+
+std::vector<OptionSpec> run_options() {
   const std::string sampler_help = join_names(sampler_names()) +
                                    ", or A1111's or ComfyUI's name; \"DPM++ 2M Karras\" also sets "
                                    "the schedule (default: the model's)";
@@ -60,12 +62,31 @@ std::vector<OptionSpec> generate_options() {
        "how --init-image and --mask are fitted to the model's size (default crop)"},
       {"--mask", "FILE",
        "with --init-image: inpaint where the mask is white, keep the picture where it is black"},
-      {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
-      {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},
-      {"--spectrum-csv", "FILE", "also write per-step spectra and band lock-in as CSV"},
-      {"--out", "FILE.png", "the image to write (required)"},
+      {"--variation-seed", "V", "blend the initial noise towards this seed's (A1111's variations)"},
+      {"--variation-strength", "W",
+       "with --variation-seed: 0 = the seed's noise, 1 = the variation seed's (slerp)"},
       threads_option(),
   };
+}
+
+namespace {
+
+std::vector<OptionSpec> generate_options() {
+  std::vector<OptionSpec> options = run_options();
+  options.insert(
+      options.end(),
+      {
+          {"--branch-from", "SIDECAR.json",
+           "branch an earlier run (its JSON sidecar) at --at-step: its steps up to there, then "
+           "this "
+           "run's settings (the parent's where none are given)"},
+          {"--at-step", "K", "with --branch-from: the step the branch starts from"},
+          {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
+          {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},
+          {"--spectrum-csv", "FILE", "also write per-step spectra and band lock-in as CSV"},
+          {"--out", "FILE.png", "the image to write (required)"},
+      });
+  return options;
 }
 
 // Per-step progress on stderr and, with --save-steps, every frame's x_t and x̂0 as PNG files.
@@ -143,6 +164,17 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   return p;
 }
 
+// --variation-seed and --variation-strength, over what --from-json gave.
+void apply_variation_options(const Options& options, GenerationParams& p) {
+  if (options.has("--variation-seed") != options.has("--variation-strength")) {
+    throw Error("--variation-seed and --variation-strength go together");
+  }
+  if (options.has("--variation-seed")) {
+    p.variation_seed = options.unsigned_integer("--variation-seed", 0);
+    p.variation_strength = options.number("--variation-strength", 0.0, -kAnyNumber, kAnyNumber);
+  }
+}
+
 // --init-image, --strength, --fit and --mask: the start image goes into the request, its hash,
 // strength, fit and mask into the params (over what --from-json gave).
 void apply_image_options(const Options& options, const ModelInfo& info,
@@ -214,6 +246,59 @@ void check_destinations(const Options& options, const std::string& out, int fram
 
 }  // namespace
 
+PreparedRun prepare_run(const Options& options, bool branch_options) {
+  std::optional<GenerationParams> saved = params_from_json_option(options);
+  if (branch_options && options.has("--branch-from")) {
+    if (saved) {
+      throw Error(
+          "--branch-from and --from-json cannot go together: a branch's sidecar holds its "
+          "parent, so --from-json alone makes it again");
+    }
+    if (!options.has("--at-step")) {
+      throw Error("--branch-from needs --at-step K, the step the branch starts from");
+    }
+    saved = generation_params_from_sidecar(options.text("--branch-from"));
+  } else if (branch_options && options.has("--at-step")) {
+    throw Error("--at-step only applies with --branch-from");
+  }
+  const std::string model_dir = saved && !options.has("--model") && !saved->model_path.empty()
+                                    ? saved->model_path
+                                    : resolve_model_dir(options);
+  const std::shared_ptr<DiffusionModel> model =
+      options.has("--scheduler-config")
+          ? load_diffusion_model(model_dir,
+                                 read_scheduler_config(options.text("--scheduler-config")))
+          : load_diffusion_model(model_dir);
+  const ModelInfo& info = model->info();
+
+  PreparedRun run;
+  run.model = model;
+  GenerationRequest& request = run.request;
+  request.params = params_from_options(options, info, model_dir);
+  GenerationParams& p = request.params;
+  if (saved) {
+    apply_saved_params(options, *saved, p, std::cerr);
+  }
+  if (branch_options && options.has("--branch-from")) {
+    p.parent = std::make_shared<const GenerationParams>(*saved);
+    p.branch_step = static_cast<int>(options.integer("--at-step", 0, 0, 1 << 30));
+  }
+  apply_variation_options(options, p);
+  apply_image_options(options, info, request);
+  if (!sampler_uses_eta(p.sampler) && p.eta != 0.0) {
+    if (options.has("--eta")) {
+      std::cerr << "warning: --eta only changes ddim; " << p.sampler << " ignores it\n";
+    }
+    p.eta = 0.0;  // record what made the image
+  }
+  // Everything is checked before the run: no error after minutes of sampling.
+  validate_generation(info, p);
+  if (options.has("--init-noise")) {
+    request.initial_noise = read_npy(options.text("--init-noise")).to(torch::kFloat32);
+  }
+  return run;
+}
+
 int run_generate_command(const std::vector<std::string>& args) {
   Options options("emergence generate", with_export_options(generate_options()));
   options.parse(args);
@@ -227,36 +312,11 @@ int run_generate_command(const std::vector<std::string>& args) {
   }
   const std::string out = options.required_text("--out");
   ExportRecorder exporter(options, out);
-  const std::optional<GenerationParams> saved = params_from_json_option(options);
-  const std::string model_dir = saved && !options.has("--model") && !saved->model_path.empty()
-                                    ? saved->model_path
-                                    : resolve_model_dir(options);
-  const std::shared_ptr<DiffusionModel> model =
-      options.has("--scheduler-config")
-          ? load_diffusion_model(model_dir,
-                                 read_scheduler_config(options.text("--scheduler-config")))
-          : load_diffusion_model(model_dir);
-  const ModelInfo& info = model->info();
-
-  GenerationRequest request;
-  request.params = params_from_options(options, info, model_dir);
-  GenerationParams& p = request.params;
-  if (saved) {
-    apply_saved_params(options, *saved, p, std::cerr);
-  }
-  apply_image_options(options, info, request);
-  if (!sampler_uses_eta(p.sampler) && p.eta != 0.0) {
-    if (options.has("--eta")) {
-      std::cerr << "warning: --eta only changes ddim; " << p.sampler << " ignores it\n";
-    }
-    p.eta = 0.0;  // record what made the image
-  }
-  // Everything is checked before the run: no error after minutes of sampling.
-  validate_generation(info, p);
+  PreparedRun run = prepare_run(options, true);
+  const ModelInfo& info = run.model->info();
+  GenerationRequest& request = run.request;
+  const GenerationParams& p = request.params;
   const int frames = frames_of_run(info, p);
-  if (options.has("--init-noise")) {
-    request.initial_noise = read_npy(options.text("--init-noise")).to(torch::kFloat32);
-  }
   check_destinations(options, out, frames, exporter);
 
   const std::string steps_dir = options.text("--save-steps");
@@ -279,7 +339,7 @@ int run_generate_command(const std::vector<std::string>& args) {
   request.observer = &observers;
 
   std::cerr << to_parameters_line(p) << "\n";
-  const SamplingResult result = generate(*model, request);
+  const SamplingResult result = generate(*run.model, request);
   if (options.has("--save-final")) {
     write_npy(options.text("--save-final"), result.latent);
   }

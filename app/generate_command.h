@@ -1,9 +1,26 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/command_line_options.h"
+#include "core/diffusion_model.h"
+#include "core/generation.h"
+
 namespace emergence::app {
+
+// The options that describe one run: the model, --from-json, the sampler settings, the seeds, the
+// start image. generate and fanout read them alike.
+std::vector<OptionSpec> run_options();
+
+struct PreparedRun {
+  std::shared_ptr<DiffusionModel> model;
+  GenerationRequest request;
+};
+// Loads the model and builds the request the run options describe, checked before anything runs;
+// with branch_options also generate's --branch-from and --at-step.
+PreparedRun prepare_run(const Options& options, bool branch_options);
 
 // `emergence generate [--model DIR] [--sampler NAME] [--steps N] … --out FILE.png`: one headless
 // run of a model, with per-step progress on stderr. `args` are the words after "generate".

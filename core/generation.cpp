@@ -1,8 +1,10 @@
 #include "generation.h"
 
 #include <algorithm>
+#include <deque>
 #include <sstream>
 
+#include "branching.h"
 #include "error.h"
 #include "image_guide.h"
 
@@ -32,7 +34,10 @@ torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed) {
   return noise.draw({1, model.channels, model.height, model.width});
 }
 
-void validate_generation(const ModelInfo& info, const GenerationParams& p) {
+namespace {
+
+// The checks of one set of parameters, without its parents.
+void validate_link(const ModelInfo& info, const GenerationParams& p) {
   if (p.class_label >= 0 && p.class_label >= static_cast<int64_t>(info.class_names.size())) {
     std::ostringstream m;
     if (info.class_names.empty()) {
@@ -59,6 +64,11 @@ void validate_generation(const ModelInfo& info, const GenerationParams& p) {
   }
   validate_settings(sampler_settings_for(info, p), info.scheduler.training.num_train_timesteps);
   validate_strength(p.strength);
+  if (!(p.variation_strength >= 0.0 && p.variation_strength <= 1.0)) {
+    std::ostringstream m;
+    m << "variation strength must be in [0, 1] (got " << p.variation_strength << ")";
+    throw Error(m.str());
+  }
   if (!p.mask.empty()) {
     if (p.init_image_hash.empty()) {
       throw Error("a mask needs a start image: inpainting keeps the unmasked part of one");
@@ -67,12 +77,183 @@ void validate_generation(const ModelInfo& info, const GenerationParams& p) {
   }
 }
 
+// From frame at_frame on, the run follows params (a branch that keeps its parent's sampler).
+struct Switch {
+  int at_frame = 0;
+  const GenerationParams* params = nullptr;
+};
+
+Conditioning conditioning_of(const GenerationParams& p) {
+  Conditioning c;
+  c.class_label = p.class_label;
+  c.guidance_scale = p.guidance_scale;
+  return c;
+}
+
+// Step noise of a seed that does not also make the initial latent: its generator past the draw
+// that would have (so a branch's noise is the seed's own step noise, as in a run from it).
+void skip_initial_draw(SeededNoise& noise, const torch::Tensor& initial) {
+  noise.draw(initial.sizes());
+}
+
+// Hands frames on with the total of the run asked for, and keeps the latent of one frame.
+class FrameRelay : public SamplingObserver {
+ public:
+  FrameRelay(SamplingObserver* next, int total, int keep)
+      : next_(next), total_(total), keep_(keep) {}
+
+  void on_frame(const StepFrame& frame) override {
+    if (frame.index == keep_) {
+      kept_ = frame.x_t;
+    }
+    if (next_ != nullptr) {
+      StepFrame relayed = frame;
+      relayed.total = total_;
+      next_->on_frame(relayed);
+    }
+  }
+  const torch::Tensor& kept() const { return kept_; }
+
+ private:
+  SamplingObserver* next_;
+  int total_;
+  int keep_;
+  torch::Tensor kept_;
+};
+
+class Generation {
+ public:
+  Generation(DiffusionModel& model, const GenerationRequest& request)
+      : model_(model), request_(request), info_(model.info()) {}
+
+  // Runs p up to last_frame (< 0: to the end), the later switches applied on top.
+  SamplingResult run(const GenerationParams& p, std::vector<Switch> later,
+                     SamplingObserver* observer, int last_frame) {
+    if (p.parent && same_sampler_settings(*p.parent, p)) {
+      later.insert(later.begin(), Switch{p.branch_step, &p});
+      return run(*p.parent, std::move(later), observer, last_frame);
+    }
+    const RunShape shape = shape_of_run(info_, p);
+    const GenerationParams& root = root_of(p);
+    SeededNoise root_noise(root.seed);
+    const torch::Tensor seeded = root_noise.draw({1, info_.channels, info_.height, info_.width});
+    SamplingRequest sampling;
+    sampling.initial_noise = request_.initial_noise.defined() ? request_.initial_noise
+                             : root.variation_strength > 0    ? initial_noise_for(info_, root)
+                                                              : seeded;
+    if (sampling.initial_noise.dim() != 4 || sampling.initial_noise.size(1) != info_.channels) {
+      throw Error("initial noise must be [1, " + std::to_string(info_.channels) + ", H, W]");
+    }
+    add_guide(root, sampling);
+    SeededNoise own_noise(p.seed);
+    sampling.noise = &root_noise;
+    if (p.parent) {
+      torch::Tensor start = &p == &request_.params ? request_.branch_latent : torch::Tensor();
+      if (!start.defined()) {
+        FrameRelay relay(observer, observer_total_, p.branch_step);
+        const SamplingResult replay = run(*p.parent, {}, &relay, p.branch_step);
+        if (replay.outcome == SamplingOutcome::Cancelled) {
+          return replay;
+        }
+        start = relay.kept();
+      }
+      sampling.start.call = shape.first_call;
+      sampling.start.frame = p.branch_step;
+      sampling.start.latent = start;
+      skip_initial_draw(own_noise, seeded);
+      sampling.noise = &own_noise;
+    }
+    uint64_t seed_in_use = p.seed;
+    std::deque<SeededNoise> switch_noise;
+    for (const Switch& s : later) {
+      Continuation c;
+      c.at_frame = s.at_frame;
+      c.conditioning = conditioning_of(*s.params);
+      if (s.params->seed != seed_in_use) {
+        seed_in_use = s.params->seed;
+        skip_initial_draw(switch_noise.emplace_back(seed_in_use), seeded);
+        c.noise = &switch_noise.back();
+      }
+      sampling.continuations.push_back(c);
+    }
+    sampling.conditioning = conditioning_of(p);
+    sampling.observer = observer;
+    sampling.cancel = request_.cancel;
+    sampling.threads = request_.threads;
+    sampling.last_frame = last_frame;
+    DenoiseFn denoise = [this](const torch::Tensor& x, double t, const Conditioning& c) {
+      return model_.denoise(x, t, c);
+    };
+    SamplingResult result = run_sampling(*shape.sampler, denoise, sampling);
+    result.calls_done += shape.first_frame;
+    return result;
+  }
+
+  // The whole requested run, its frames numbered to the requested run's total.
+  SamplingResult run_requested() {
+    const GenerationParams& p = request_.params;
+    observer_total_ = shape_of_run(info_, p).total_frames;
+    FrameRelay relay(request_.observer, observer_total_, -1);
+    return run(p, {}, request_.observer != nullptr ? &relay : nullptr, -1);
+  }
+
+ private:
+  void add_guide(const GenerationParams& root, SamplingRequest& run) const {
+    if (root.init_image_hash.empty()) {
+      if (request_.init_image.defined()) {
+        throw Error("a start image was given but the parameters record none (use set_start_image)");
+      }
+      return;
+    }
+    if (!request_.init_image.defined()) {
+      throw Error("these parameters start from an image (sha256 " +
+                  root.init_image_hash.substr(0, 12) +
+                  "…) that was not given: pass it with --init-image");
+    }
+    const std::string given = image_levels_hash(request_.init_image);
+    if (given != root.init_image_hash) {
+      throw Error("the start image is not the one these parameters were made with (sha256 " +
+                  given.substr(0, 12) + "…, not " + root.init_image_hash.substr(0, 12) + "…)");
+    }
+    run.guide.image = request_.init_image;
+    run.guide.strength = root.strength;
+    if (!root.mask.empty()) {
+      run.guide.mask = mask_from_hex(root.mask, info_.height, info_.width);
+    }
+  }
+
+  DiffusionModel& model_;
+  const GenerationRequest& request_;
+  const ModelInfo& info_;
+  int observer_total_ = 0;
+};
+
+}  // namespace
+
+void validate_generation(const ModelInfo& info, const GenerationParams& params) {
+  for (const GenerationParams* p = &params; p != nullptr; p = p->parent.get()) {
+    try {
+      validate_link(info, *p);
+    } catch (const Error& e) {
+      if (p == &params) {
+        throw;
+      }
+      throw Error(std::string("the run this branches from: ") + e.what());
+    }
+  }
+  shape_of_run(info, params);
+}
+
 int model_calls_of_run(const ModelInfo& model, const GenerationParams& params) {
-  const NoiseSchedule schedule(model.scheduler.training);
-  const auto sampler = make_sampler(schedule, sampler_settings_for(model, params));
-  const int first =
-      params.init_image_hash.empty() ? 0 : first_call_for_strength(*sampler, params.strength);
-  return sampler->num_calls() - first;
+  return shape_of_run(model, params).total_frames;
+}
+
+torch::Tensor initial_noise_for(const ModelInfo& model, const GenerationParams& params) {
+  const torch::Tensor noise = initial_noise_for(model, params.seed);
+  if (params.variation_strength <= 0) {
+    return noise;
+  }
+  return slerp(params.variation_strength, noise, initial_noise_for(model, params.variation_seed));
 }
 
 void set_start_image(GenerationRequest& request, const torch::Tensor& image) {
@@ -81,48 +262,8 @@ void set_start_image(GenerationRequest& request, const torch::Tensor& image) {
 }
 
 SamplingResult generate(DiffusionModel& model, const GenerationRequest& request) {
-  const ModelInfo& info = model.info();
-  const GenerationParams& p = request.params;
-  validate_generation(info, p);
-  NoiseSchedule schedule(info.scheduler.training);
-  auto sampler = make_sampler(schedule, sampler_settings_for(info, p));
-
-  SeededNoise noise(p.seed);
-  torch::Tensor seeded = noise.draw({1, info.channels, info.height, info.width});
-  SamplingRequest run;
-  run.initial_noise = request.initial_noise.defined() ? request.initial_noise : seeded;
-  if (run.initial_noise.dim() != 4 || run.initial_noise.size(1) != info.channels) {
-    throw Error("initial noise must be [1, " + std::to_string(info.channels) + ", H, W]");
-  }
-  if (!p.init_image_hash.empty()) {
-    if (!request.init_image.defined()) {
-      throw Error("these parameters start from an image (sha256 " +
-                  p.init_image_hash.substr(0, 12) +
-                  "…) that was not given: pass it with --init-image");
-    }
-    const std::string given = image_levels_hash(request.init_image);
-    if (given != p.init_image_hash) {
-      throw Error("the start image is not the one these parameters were made with (sha256 " +
-                  given.substr(0, 12) + "…, not " + p.init_image_hash.substr(0, 12) + "…)");
-    }
-    run.guide.image = request.init_image;
-    run.guide.strength = p.strength;
-    if (!p.mask.empty()) {
-      run.guide.mask = mask_from_hex(p.mask, info.height, info.width);
-    }
-  } else if (request.init_image.defined()) {
-    throw Error("a start image was given but the parameters record none (use set_start_image)");
-  }
-  run.conditioning.class_label = p.class_label;
-  run.conditioning.guidance_scale = p.guidance_scale;
-  run.noise = &noise;
-  run.observer = request.observer;
-  run.cancel = request.cancel;
-  run.threads = request.threads;
-  DenoiseFn denoise = [&model](const torch::Tensor& x, double t, const Conditioning& c) {
-    return model.denoise(x, t, c);
-  };
-  return run_sampling(*sampler, denoise, run);
+  validate_generation(model.info(), request.params);
+  return Generation(model, request).run_requested();
 }
 
 }  // namespace emergence

@@ -21,7 +21,11 @@ void validate_generation(const ModelInfo& model, const GenerationParams& params)
 // params.seed, the same draw as torch.randn(generator=torch.Generator().manual_seed(seed)).
 torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed);
 
-// Model calls a run of these params makes: fewer than the sampler's when it starts from an image.
+// The seed's noise, or with a variation strength the slerp towards the variation seed's.
+torch::Tensor initial_noise_for(const ModelInfo& model, const GenerationParams& params);
+
+// The index of a run's last frame (frame 0 is its start): the model calls a run of these params
+// makes, fewer than the sampler's when it starts from an image, its parent's included for a branch.
 int model_calls_of_run(const ModelInfo& model, const GenerationParams& params);
 
 struct GenerationRequest {
@@ -32,13 +36,18 @@ struct GenerationRequest {
   SamplingObserver* observer = nullptr;
   const std::atomic<bool>* cancel = nullptr;
   ThreadChooser* threads = nullptr;  // see SamplingRequest::threads
+  // A branch whose sampler differs from its parent's, when the parent's x_t at the branch step is
+  // already at hand (variance-preserving, as frames show it): the parent is not run again and its
+  // frames 0…k are not delivered. Ignored otherwise.
+  torch::Tensor branch_latent;
 };
 
 // Makes image a request's start image and records its hash in the request's params.
 void set_start_image(GenerationRequest& request, const torch::Tensor& image);
 
 // One full run of a model: checks the params, builds the sampler, seeds the noise (the initial
-// latent is the generator's first draw, step noise the following ones) and samples.
+// latent is the generator's first draw, step noise the following ones) and samples. A branch
+// runs its parent up to the branch step first (core/branching.h), and delivers all its frames.
 SamplingResult generate(DiffusionModel& model, const GenerationRequest& request);
 
 }  // namespace emergence

@@ -51,25 +51,31 @@ void read_number(const nlohmann::json& j, const char* key, double& out) {
 bool sampler_uses_eta(const std::string& sampler) { return sampler == "ddim"; }
 
 nlohmann::json to_json(const GenerationParams& p) {
-  return {{"app", "Emergence"},
-          {"app_version", EMERGENCE_VERSION_STRING},
-          {"model_path", p.model_path},
-          {"model_name", p.model_name},
-          {"model_hash", p.model_hash},
-          {"sampler", p.sampler},
-          {"steps", p.steps},
-          {"schedule", to_string(p.spacing)},
-          {"shift", p.shift},
-          {"karras_rho", p.karras_rho},
-          {"eta", p.eta},
-          {"seed", p.seed},
-          {"class_label", p.class_label},
-          {"guidance_scale", p.guidance_scale},
-          {"diffusers_exact", p.diffusers_exact},
-          {"init_image_hash", p.init_image_hash},
-          {"init_image_fit", p.init_image_fit},
-          {"strength", p.strength},
-          {"mask", p.mask}};
+  nlohmann::json j = {{"app", "Emergence"},
+                      {"app_version", EMERGENCE_VERSION_STRING},
+                      {"model_path", p.model_path},
+                      {"model_name", p.model_name},
+                      {"model_hash", p.model_hash},
+                      {"sampler", p.sampler},
+                      {"steps", p.steps},
+                      {"schedule", to_string(p.spacing)},
+                      {"shift", p.shift},
+                      {"karras_rho", p.karras_rho},
+                      {"eta", p.eta},
+                      {"seed", p.seed},
+                      {"class_label", p.class_label},
+                      {"guidance_scale", p.guidance_scale},
+                      {"diffusers_exact", p.diffusers_exact},
+                      {"init_image_hash", p.init_image_hash},
+                      {"init_image_fit", p.init_image_fit},
+                      {"strength", p.strength},
+                      {"mask", p.mask},
+                      {"variation_seed", p.variation_seed},
+                      {"variation_strength", p.variation_strength}};
+  if (p.parent) {
+    j["branch"] = {{"at_step", p.branch_step}, {"parent", to_json(*p.parent)}};
+  }
+  return j;
 }
 
 GenerationParams generation_params_from_json(const nlohmann::json& j) {
@@ -139,6 +145,24 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
   read_key(j, "init_image_fit", p.init_image_fit);
   read_number(j, "strength", p.strength);
   read_key(j, "mask", p.mask);
+  // Nor these: they had no variations and no branches.
+  if (const nlohmann::json* seed = value_of(j, "variation_seed")) {
+    p.variation_seed = json_unsigned(*seed, key_name("variation_seed"));
+  }
+  read_number(j, "variation_strength", p.variation_strength);
+  if (const nlohmann::json* branch = value_of(j, "branch")) {
+    if (!branch->is_object() || !branch->contains("parent") || !branch->contains("at_step")) {
+      throw Error(key_name("branch") + " must be an object with 'parent' and 'at_step'");
+    }
+    p.branch_step = static_cast<int>(
+        json_integer(branch->at("at_step"), key_name("branch.at_step"), 0, kMaxSteps * 2));
+    try {
+      p.parent = std::make_shared<const GenerationParams>(
+          generation_params_from_json(branch->at("parent")));
+    } catch (const Error& e) {
+      throw Error(std::string("the parent of this branch: ") + e.what());
+    }
+  }
   return p;
 }
 
@@ -163,6 +187,13 @@ std::string to_parameters_line(const GenerationParams& p) {
     if (!p.mask.empty()) {
       s << ", Mask: painted";
     }
+  }
+  if (p.variation_strength > 0) {
+    s << ", Variation seed: " << p.variation_seed
+      << ", Variation seed strength: " << p.variation_strength;
+  }
+  if (p.parent) {
+    s << ", Branch of seed " << p.parent->seed << " at step " << p.branch_step;
   }
   s << ", Model: " << (p.model_name.empty() ? "built-in" : p.model_name);
   if (!p.model_hash.empty()) {

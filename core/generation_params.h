@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -37,6 +38,14 @@ struct GenerationParams {
   // Inpainting: the mask at the model's size, row by row, two hex digits per pixel (ff = repaint,
   // 00 = keep). Small enough to travel in a PNG text chunk; empty: no mask.
   std::string mask;
+  // Variations (AUTOMATIC1111's subseed): the initial noise is the slerp, by variation_strength in
+  // [0, 1], from the seed's noise to the variation seed's (core/noise_variation.h). 0: none.
+  uint64_t variation_seed = 0;
+  double variation_strength = 0.0;
+  // A branch (core/branching.h): the run is its parent's up to frame branch_step and follows these
+  // parameters from there on. Null: the run starts from its own noise.
+  std::shared_ptr<const GenerationParams> parent;
+  int branch_step = 0;
 };
 
 // Whether η changes the sampler's result (DDIM's stochasticity); the others ignore it.

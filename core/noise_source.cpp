@@ -2,6 +2,9 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "error.h"
 
 namespace emergence {
@@ -23,6 +26,22 @@ torch::Tensor ReplayNoise::draw(at::IntArrayRef shape) {
     throw Error("recorded noise draw " + std::to_string(next_ - 1) + " has the wrong shape");
   }
   return t;
+}
+
+torch::Tensor slerp(double t, const torch::Tensor& a, const torch::Tensor& b) {
+  if (a.sizes() != b.sizes()) {
+    throw Error("slerp needs two tensors of one shape");
+  }
+  const double na = a.norm().item<double>();
+  const double nb = b.norm().item<double>();
+  const double cos_omega = na > 0 && nb > 0 ? (a * b).sum().item<double>() / (na * nb) : 1.0;
+  if (cos_omega > 0.9995) {
+    return a * static_cast<float>(1.0 - t) + b * static_cast<float>(t);
+  }
+  const double omega = std::acos(std::max(-1.0, cos_omega));
+  const double s = std::sin(omega);
+  return a * static_cast<float>(std::sin((1.0 - t) * omega) / s) +
+         b * static_cast<float>(std::sin(t * omega) / s);
 }
 
 }  // namespace emergence

@@ -24,6 +24,13 @@ torch::Tensor to_vp(const Sampler& sampler, const torch::Tensor& x, double sigma
   return x / static_cast<float>(std::sqrt(sigma * sigma + 1.0));
 }
 
+torch::Tensor from_vp(const Sampler& sampler, const torch::Tensor& x_vp, double sigma) {
+  if (!sampler.variance_exploding()) {
+    return x_vp;
+  }
+  return x_vp * static_cast<float>(std::sqrt(sigma * sigma + 1.0));
+}
+
 // Gives libtorch back the thread count it had when the run started.
 class RestoreThreads {
  public:
@@ -55,18 +62,34 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
   const torch::Tensor eps = request.initial_noise.to(torch::kFloat32);
   validate_guide(guide, eps);
   const int total = sampler.num_calls();
-  const int first = guide.active() ? first_call_for_strength(sampler, guide.strength) : 0;
+  const bool restart = request.start.latent.defined();
+  const int first = restart          ? request.start.call
+                    : guide.active() ? first_call_for_strength(sampler, guide.strength)
+                                     : 0;
+  if (first < 0 || first >= total) {
+    throw Error("a run cannot start at call " + std::to_string(first) + " of " +
+                std::to_string(total));
+  }
+  // Frame f follows call first + f − frame0.
+  const int frame0 = restart ? request.start.frame : 0;
+  const int frame_total = frame0 + total - first;
   const auto& sigmas = sampler.state_sigmas();
   const torch::Tensor image = guide.active() ? guide.image.to(torch::kFloat32) : torch::Tensor();
-  // Strength 1 starts from the noise alone, exactly as a run without an image.
-  torch::Tensor x = first == 0 ? eps * static_cast<float>(sampler.init_noise_sigma())
-                               : noised_to(sampler, image, eps, sigmas[first]);
+  torch::Tensor x;
+  if (restart) {
+    x = from_vp(sampler, request.start.latent.to(torch::kFloat32), sigmas[first]);
+  } else if (first == 0) {
+    // Strength 1 starts from the noise alone, exactly as a run without an image.
+    x = eps * static_cast<float>(sampler.init_noise_sigma());
+  } else {
+    x = noised_to(sampler, image, eps, sigmas[first]);
+  }
   torch::Tensor x_vp = to_vp(sampler, x, sigmas[first]);
 
-  if (request.observer != nullptr) {
+  if (request.observer != nullptr && !restart) {
     StepFrame frame;
     frame.index = 0;
-    frame.total = total - first;
+    frame.total = frame_total;
     frame.timestep = sampler.timesteps()[std::min(first, total - 1)];
     frame.sigma = sigmas[first];
     frame.x_t = x_vp;
@@ -83,10 +106,23 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
   }
   ThreadChooser& threads = request.threads != nullptr ? *request.threads : *own_threads;
   SamplingResult result;
+  Conditioning conditioning = request.conditioning;
+  auto continuation = request.continuations.begin();
   for (int i = first; i < total; ++i) {
+    const int frame_now = frame0 + i - first;
+    if (request.last_frame >= 0 && frame_now >= request.last_frame) {
+      break;
+    }
     if (request.cancel != nullptr && request.cancel->load(std::memory_order_relaxed)) {
       result.outcome = SamplingOutcome::Cancelled;
       break;
+    }
+    for (; continuation != request.continuations.end() && continuation->at_frame <= frame_now;
+         ++continuation) {
+      conditioning = continuation->conditioning;
+      if (continuation->noise != nullptr) {
+        noise = continuation->noise;
+      }
     }
     const double t = sampler.timesteps()[i];
     const torch::Tensor model_input = sampler.scale_model_input(x, i);
@@ -94,7 +130,7 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
       at::set_num_threads(threads.next());
     }
     const auto start = std::chrono::steady_clock::now();
-    const torch::Tensor output = denoise(model_input, t, request.conditioning);
+    const torch::Tensor output = denoise(model_input, t, conditioning);
     threads.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (!output.defined() || output.sizes() != x.sizes()) {
       throw Error("the model returned a tensor of the wrong shape at step " +
@@ -117,8 +153,8 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
     if (request.observer != nullptr) {
       torch::Tensor next_vp = to_vp(sampler, x, sigmas[i + 1]);
       StepFrame frame;
-      frame.index = i + 1 - first;
-      frame.total = total - first;
+      frame.index = frame_now + 1;
+      frame.total = frame_total;
       frame.timestep = t;
       frame.sigma = sigmas[i + 1];
       frame.x_t = next_vp;

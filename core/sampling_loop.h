@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "image_guide.h"
 #include "noise_source.h"
@@ -45,6 +46,23 @@ class SamplingObserver {
   virtual void on_frame(const StepFrame& frame) = 0;
 };
 
+// A branch that keeps its parent's sampler (core/branching.h): from frame at_frame on, the
+// conditioning and, when noise is set, the step noise change.
+struct Continuation {
+  int at_frame = 0;
+  Conditioning conditioning;
+  NoiseSource* noise = nullptr;  // null: the noise in use goes on
+};
+
+// A branch that changes the sampler: the run starts at the sampler's call `call` from `latent`
+// (variance-preserving scale, as frames show it), with frames numbered from `frame`, which is
+// the parent's and not delivered again.
+struct SamplingStart {
+  int call = 0;
+  int frame = 0;
+  torch::Tensor latent;  // undefined: the run starts from the noise (or the guide's image)
+};
+
 struct SamplingRequest {
   torch::Tensor initial_noise;  // N(0,1), [B,C,H,W]; scaled by init_noise_sigma here
   // Image to image: the run starts at first_call_for_strength(), from the image noised with
@@ -58,6 +76,9 @@ struct SamplingRequest {
   // Carried over from earlier runs of the same model, so that short runs (Live's) do not each
   // spend calls timing thread counts again; null: a fresh chooser for this run.
   ThreadChooser* threads = nullptr;
+  SamplingStart start;
+  std::vector<Continuation> continuations;  // in frame order
+  int last_frame = -1;                      // ≥ 0: stop once this frame is delivered
 };
 
 // Cancelled is an outcome, not an error: the latent holds the last completed step.
