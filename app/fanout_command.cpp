@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 
 #include "app/destination_checks.h"
 #include "app/generate_command.h"
@@ -38,25 +37,6 @@ std::vector<OptionSpec> fanout_options() {
           {"--overwrite", "", "replace files that exist"},
       });
   return options;
-}
-
-std::string spread_csv(const FanOutResult& fan) {
-  std::ostringstream csv;
-  csv << "# emergence fan-out spread v1: the disagreement of the final images of branches taken "
-         "at each step, in display units [0, 1]\n";
-  csv << "step,sigma,pixel_std";
-  for (const SpectralBand& band : fan.bands) {
-    csv << ",band_" << band.low_frequency << "_" << band.high_frequency;
-  }
-  csv << "\n";
-  for (const SpreadPoint& p : fan.spread) {
-    csv << p.step << "," << p.sigma << "," << p.pixel_std;
-    for (double v : p.band_std) {
-      csv << "," << v;
-    }
-    csv << "\n";
-  }
-  return csv.str();
 }
 
 class Progress : public FanOutObserver {
@@ -127,7 +107,7 @@ int run_fanout_command(const std::vector<std::string>& args) {
             << ", seeds " << settings.first_seed << "…"
             << settings.first_seed + settings.branches - 1 << ")\n";
   if (options.has("--spread-csv")) {
-    write_file_atomically(options.text("--spread-csv"), spread_csv(fan));
+    write_file_atomically(options.text("--spread-csv"), spread_csv(fan.bands, fan.spread));
     std::cerr << "wrote " << options.text("--spread-csv") << "\n";
   }
   for (const SpreadPoint& p : fan.spread) {

@@ -21,6 +21,13 @@ void FrameStore::append(std::shared_ptr<const TrajectoryFrame> frame) {
   trajectory_->frames.push_back(std::move(frame));
 }
 
+void FrameStore::restore(const Trajectory& run) {
+  reset(run.params);
+  for (const auto& frame : run.frames) {
+    append(frame);
+  }
+}
+
 int FrameStore::count() const { return static_cast<int>(trajectory_->frames.size()); }
 
 std::shared_ptr<const TrajectoryFrame> FrameStore::frame(int index) const {

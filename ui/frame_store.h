@@ -23,6 +23,8 @@ class FrameStore {
   // Starts a new run: drops the old frames and records the run's parameters.
   void reset(const GenerationParams& params);
   void append(std::shared_ptr<const TrajectoryFrame> frame);
+  // Puts back a run recorded earlier (its frames are shared, not copied).
+  void restore(const Trajectory& run);
 
   int count() const;
   bool empty() const { return count() == 0; }

@@ -86,6 +86,7 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
   setAnalysisFactory(spectrum_link_->factory());
   connect(this, &MainWindow::frameShown, spectrum, &SpectrumPanel::setCurrentStep);
   connect(spectrum, &SpectrumPanel::stepPicked, timeline_, &TimelineWidget::setCurrentFrame);
+  buildHistory();
 
   connect(redraw_timer_, &QTimer::timeout, this, &MainWindow::redrawLive);
   connect(controller_, &SamplingController::modelLoaded, this, &MainWindow::onModelLoaded);
@@ -98,6 +99,7 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
     const auto last = store_->frame(store_->count() - 1);
     const int calls = last ? last->total : steps;
     onRunEnded(cancelled ? run_stopped_text(done, calls, steps) : run_done_text(steps, calls));
+    recordRun(!cancelled);
     if (!cancelled) {
       sketch_->noteResultShown();
     }

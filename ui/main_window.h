@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 #include "frame_images.h"
 #include "sampling_worker.h"
@@ -18,6 +19,7 @@ class CanvasView;
 class ControlsPanel;
 class FrameStore;
 class MessageBanner;
+class RunHistory;
 class RunProgress;
 class SamplingController;
 class SettingsStore;
@@ -50,6 +52,7 @@ class MainWindow : public QMainWindow {
   const FrameStore& frames() const { return *store_; }
   SamplingController* controller() const { return controller_; }
   SketchSession* sketch() const { return sketch_; }
+  RunHistory* history() const { return history_; }
   bool hasModel() const { return model_ != nullptr; }
   QString modelFolder() const { return model_folder_; }
   bool isRunning() const;
@@ -65,6 +68,10 @@ class MainWindow : public QMainWindow {
   void openCompareDialog();
   // Ctrl+S: saves the frame on the canvas, in the view shown, as a PNG the user names.
   void saveCurrentFrame();
+  // Ctrl+B: a branch of the shown run at the shown step, with the controls' settings after it.
+  void branchHere();
+  // Ctrl+Shift+B: many branches of the shown run from the shown step, and their spread.
+  void openFanOutDialog();
 
  Q_SIGNALS:
   void modelReady();
@@ -83,6 +90,7 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void buildLayout();
+  void buildHistory();
   void restoreSettings();
   void saveSettings();
   void refreshModelChoices();
@@ -95,6 +103,8 @@ class MainWindow : public QMainWindow {
   void showFrame(int frame);
   // The sketch (when there is one) and the shown frame in the chosen view.
   void refreshCanvas();
+  void recordRun(bool completed);
+  void restoreRun(int run);
 
   QString builtin_dir_;
   std::unique_ptr<FrameStore> store_;
@@ -117,6 +127,7 @@ class MainWindow : public QMainWindow {
   QWidget* viewer_ = nullptr;
   SpectrumLink* spectrum_link_ = nullptr;
   SketchSession* sketch_ = nullptr;
+  RunHistory* history_ = nullptr;
   int analysis_docks_ = 0;
   ModelInfoPtr model_;
   QString model_folder_;
@@ -125,5 +136,14 @@ class MainWindow : public QMainWindow {
   int shown_frame_ = -1;
   bool starting_run_ = false;
 };
+
+// The branch Branch Here starts: the shown run at frame `frame` (on a step boundary, of the run
+// that made that frame), with the controls' settings after it. Only a new seed on a deterministic
+// sampler samples with DDPM (note says so); nullopt at the last step (note says why).
+std::optional<emergence::GenerationParams> branch_for(const emergence::ModelInfo& info,
+                                                      const emergence::GenerationParams& shown,
+                                                      int frame,
+                                                      const emergence::GenerationParams& settings,
+                                                      QString& note);
 
 }  // namespace emergence::ui

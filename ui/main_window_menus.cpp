@@ -55,6 +55,11 @@ void MainWindow::buildMenus() {
       {QKeySequence(Qt::CTRL | Qt::Key_G), QKeySequence(Qt::CTRL | Qt::Key_Return)});
   QAction* stop = run->addAction(tr("&Stop"), this, &MainWindow::stop);
   stop->setShortcut(QKeySequence(Qt::Key_Escape));
+  QAction* branch = run->addAction(tr("&Branch Here"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
+                                   &MainWindow::branchHere);
+  branch->setToolTip(
+      tr("Sample the steps after the shown one again: a new seed, or the "
+         "sampler, steps, guidance or class now set"));
   QAction* compare =
       run->addAction(tr("&Compare Samplers and Steps…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
                      &MainWindow::openCompareDialog);

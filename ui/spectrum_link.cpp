@@ -36,6 +36,12 @@ void SpectrumLink::clear() {
   panel_->setSnapshot(nullptr);
 }
 
+void SpectrumLink::show(std::shared_ptr<const SpectralSnapshot> snapshot) {
+  clear();
+  shown_ = std::move(snapshot);
+  panel_->setSnapshot(shown_);
+}
+
 void SpectrumLink::refresh() {
   std::shared_ptr<SpectralTrack> track;
   {

@@ -28,6 +28,9 @@ class SpectrumLink : public QObject {
   // A new run starts: the panel empties until its first frame is analysed.
   void clear();
   void refresh();
+  // The snapshot on the panel (the run's latest), and a kept one shown again (a restored run).
+  std::shared_ptr<const SpectralSnapshot> shown() const { return shown_; }
+  void show(std::shared_ptr<const SpectralSnapshot> snapshot);
 
  private:
   struct CurrentTrack;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 #include "core/branching.h"
 #include "core/error.h"
@@ -114,6 +115,26 @@ void validate_fan_out(const ModelInfo& model, const GenerationParams& parent,
   for (const int step : spread_steps(model, parent, settings)) {
     validate_generation(model, branch_params(model, parent, settings, step, 0));
   }
+}
+
+std::string spread_csv(const std::vector<SpectralBand>& bands,
+                       const std::vector<SpreadPoint>& spread) {
+  std::ostringstream csv;
+  csv << "# emergence fan-out spread v1: the disagreement of the final images of branches taken "
+         "at each step, in display units [0, 1]\n";
+  csv << "step,sigma,pixel_std";
+  for (const SpectralBand& band : bands) {
+    csv << ",band_" << band.low_frequency << "_" << band.high_frequency;
+  }
+  csv << "\n";
+  for (const SpreadPoint& p : spread) {
+    csv << p.step << "," << p.sigma << "," << p.pixel_std;
+    for (double v : p.band_std) {
+      csv << "," << v;
+    }
+    csv << "\n";
+  }
+  return csv.str();
 }
 
 FanOutResult fan_out(DiffusionModel& model, const GenerationRequest& parent,

@@ -65,6 +65,11 @@ std::vector<int> spread_steps(const ModelInfo& model, const GenerationParams& pa
 void validate_fan_out(const ModelInfo& model, const GenerationParams& parent,
                       const FanOutSettings& settings);
 
+// The spread as CSV (loadable with pandas.read_csv(path, comment='#')): step, sigma, pixel_std and
+// one column per band, named by its frequency range in cycles per pixel.
+std::string spread_csv(const std::vector<SpectralBand>& bands,
+                       const std::vector<SpreadPoint>& spread);
+
 // Runs the parent once, then every branch from the parent's latent at its step. Each branch's
 // parameters reproduce it alone through generate(). Cancel stops after the model call in flight.
 FanOutResult fan_out(DiffusionModel& model, const GenerationRequest& parent,
