@@ -295,6 +295,40 @@ ImportedParameters import_comfyui_prompt(const std::string& json_text) {
   return out;
 }
 
+void apply_imported(const ImportedParameters& imported, GenerationParams& params) {
+  const GenerationParams& read = imported.params;
+  if (imported.has("sampler")) {
+    params.sampler = read.sampler;
+  }
+  if (imported.has("steps")) {
+    params.steps = read.steps;
+  }
+  if (imported.has("schedule")) {
+    params.spacing = read.spacing;
+  }
+  if (imported.has("shift")) {
+    params.shift = read.shift;
+  }
+  if (imported.has("seed")) {
+    params.seed = read.seed;
+  }
+  if (imported.has("class")) {
+    params.class_label = read.class_label;
+  }
+  if (imported.has("guidance")) {
+    params.guidance_scale = read.guidance_scale;
+  }
+  if (imported.has("eta")) {
+    params.eta = read.eta;
+  }
+  if (imported.has("variation seed")) {
+    params.variation_seed = read.variation_seed;
+  }
+  if (imported.has("variation strength")) {
+    params.variation_strength = read.variation_strength;
+  }
+}
+
 ImportedParameters import_png_parameters(const std::map<std::string, std::string>& text) {
   if (const auto it = text.find("emergence"); it != text.end()) {
     ImportedParameters out;

@@ -28,6 +28,9 @@ ImportedParameters import_a1111_parameters(const std::string& text);
 // A ComfyUI API prompt: node id → {class_type, inputs}; the first KSampler or KSamplerAdvanced.
 ImportedParameters import_comfyui_prompt(const std::string& json_text);
 
+// Copies the settings that were read (and only those) into params.
+void apply_imported(const ImportedParameters& imported, GenerationParams& params);
+
 // From a PNG's text chunks (read_png_text): Emergence's JSON first, then A1111's, then ComfyUI's.
 // Error when none of them is there or it cannot be read, naming the chunk.
 ImportedParameters import_png_parameters(const std::map<std::string, std::string>& text);

@@ -124,6 +124,7 @@ FanOutDialog::FanOutDialog(const QString& model_folder, const GenerationParams& 
   connect(save_, &QPushButton::clicked, this, &FanOutDialog::save);
   cancel_->setEnabled(false);
   save_->setEnabled(false);
+  resize(1000, 560);
 }
 
 FanOutDialog::~FanOutDialog() {
@@ -178,8 +179,10 @@ void FanOutDialog::start() {
       void on_branch(int point, int, const GenerationParams&,
                      const torch::Tensor& latent) override {
         const QImage tile = qimage_from_image8(to_image8(latent[0], DisplayMapping::Image));
-        ++done_;
-        post_([point, tile](FanOutDialog& d) { d.showTile(point, tile); });
+        const int done = ++done_;
+        const int total = total_;
+        post_(
+            [point, tile, done, total](FanOutDialog& d) { d.showTile(point, tile, done, total); });
       }
       void on_spread(const SpreadPoint& point) override {
         spread_.push_back(point);
@@ -227,7 +230,9 @@ void FanOutDialog::cancel() {
   status_->setText(tr("Stopping after the current model call…"));
 }
 
-void FanOutDialog::showTile(int point, const QImage& tile) {
+void FanOutDialog::showTile(int point, const QImage& tile, int done, int total) {
+  progress_->setRange(0, total);
+  progress_->setValue(done);
   if (point != 0) {
     return;  // the grid shows the branches from the chosen step; later ones only feed the plot
   }

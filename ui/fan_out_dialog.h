@@ -48,7 +48,7 @@ class FanOutDialog : public QDialog {
   void fanOutEnded(bool cancelled_or_failed);
 
  private:
-  void showTile(int point, const QImage& tile);
+  void showTile(int point, const QImage& tile, int done, int total);
   void showSpread(const SpreadSeries& series, int done, int total);
   void showFailure(const QString& message);
   void threadEnded();

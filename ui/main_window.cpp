@@ -51,8 +51,9 @@ QString local_drop(const QMimeData* mime) {
   }
   const QString path = mime->urls().front().toLocalFile();
   const QFileInfo info(path);
-  return info.isDir() || (info.isFile() && has_image_extension(path.toStdString())) ? path
-                                                                                    : QString();
+  const bool file = info.isFile() && (has_image_extension(path.toStdString()) ||
+                                      path.endsWith(QStringLiteral(".emergence")));
+  return info.isDir() || file ? path : QString();
 }
 
 }  // namespace
@@ -393,7 +394,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
   }
   if (QFileInfo(path).isDir()) {
     openModelFolder(path);
-  } else {
+  } else if (!openDroppedFile(path)) {
     sketch_->openPicture(path);
   }
   event->acceptProposedAction();

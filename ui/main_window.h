@@ -72,6 +72,13 @@ class MainWindow : public QMainWindow {
   void branchHere();
   // Ctrl+Shift+B: many branches of the shown run from the shown step, and their spread.
   void openFanOutDialog();
+  // File › Save Session / Open Session: the Runs panel's runs in a .emergence file.
+  void saveSessionDialog();
+  void openSessionDialog();
+  void openSession(const QString& path);
+  // A dropped session file opens; a dropped PNG that carries settings sets the controls and the
+  // banner lists what was used and what not (true). False: the file is for the caller to open.
+  bool openDroppedFile(const QString& path);
 
  Q_SIGNALS:
   void modelReady();
@@ -128,6 +135,7 @@ class MainWindow : public QMainWindow {
   SpectrumLink* spectrum_link_ = nullptr;
   SketchSession* sketch_ = nullptr;
   RunHistory* history_ = nullptr;
+  QString settings_dir_;  // where sessions were last saved or opened
   int analysis_docks_ = 0;
   ModelInfoPtr model_;
   QString model_folder_;
@@ -138,7 +146,8 @@ class MainWindow : public QMainWindow {
 };
 
 // The branch Branch Here starts: the shown run at frame `frame` (on a step boundary, of the run
-// that made that frame), with the controls' settings after it. Only a new seed on a deterministic
+// that made that frame), with the controls' settings after it; the seed is new (drawn when the
+// controls' is the parent's). Only a new seed on a deterministic
 // sampler samples with DDPM (note says so); nullopt at the last step (note says why).
 std::optional<emergence::GenerationParams> branch_for(const emergence::ModelInfo& info,
                                                       const emergence::GenerationParams& shown,

@@ -30,6 +30,11 @@ void MainWindow::buildMenus() {
   file->addAction(sketch->openAction());
   file->addAction(sketch->removeAction());
   file->addSeparator();
+  file->addAction(tr("Open Sess&ion…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                  &MainWindow::openSessionDialog);
+  file->addAction(tr("Save Sessio&n…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this,
+                  &MainWindow::saveSessionDialog);
+  file->addSeparator();
   save_action_ = file->addAction(tr("&Save Current Frame…"), QKeySequence::Save, this,
                                  &MainWindow::saveCurrentFrame);
   save_action_->setEnabled(false);
@@ -58,8 +63,13 @@ void MainWindow::buildMenus() {
   QAction* branch = run->addAction(tr("&Branch Here"), QKeySequence(Qt::CTRL | Qt::Key_B), this,
                                    &MainWindow::branchHere);
   branch->setToolTip(
-      tr("Sample the steps after the shown one again: a new seed, or the "
-         "sampler, steps, guidance or class now set"));
+      tr("Sample the steps after the shown one again: a new seed, or the sampler, "
+         "steps, guidance or class now set"));
+  QAction* fan_out =
+      run->addAction(tr("&Fan Out from Here…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B),
+                     this, &MainWindow::openFanOutDialog);
+  fan_out->setToolTip(
+      tr("Many branches from the shown step with fresh noise: see the mean settle on a mode"));
   QAction* compare =
       run->addAction(tr("&Compare Samplers and Steps…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
                      &MainWindow::openCompareDialog);

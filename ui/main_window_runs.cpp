@@ -1,11 +1,20 @@
 // The window's runs as a tree: Branch Here (Ctrl+B) and the run history (kept apart from the
 // run logic in main_window.cpp).
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QRandomGenerator>
 #include <QStatusBar>
+#include <fstream>
+#include <iterator>
 
 #include "controls_panel.h"
 #include "core/branching.h"
+#include "core/error.h"
 #include "core/generation.h"
+#include "core/media/export/png_text.h"
+#include "core/media/session_file.h"
 #include "core/noise_schedule.h"
+#include "core/parameters_import.h"
 #include "core/trajectory.h"
 #include "fan_out_dialog.h"
 #include "frame_store.h"
@@ -58,7 +67,7 @@ std::optional<GenerationParams> branch_for(const ModelInfo& info, const Generati
                                   branch.class_label == parent->class_label &&
                                   branch.guidance_scale == parent->guidance_scale;
   if (only_noise_changes && branch.seed == parent->seed) {
-    branch.seed = parent->seed + 1;
+    branch.seed = QRandomGenerator::global()->bounded(1u << 31);  // recorded, so reproducible
   }
   if (only_noise_changes && !is_stochastic(info, branch)) {
     branch.sampler = "ddpm";
@@ -132,6 +141,113 @@ void MainWindow::restoreRun(int run) {
   save_action_->setEnabled(true);
   showFrame(timeline_->currentFrame());
   statusBar()->showMessage(tr("Run #%1 back: its steps and settings").arg(run + 1), 6000);
+}
+
+void MainWindow::saveSessionDialog() {
+  if (history_->runCount() == 0) {
+    statusBar()->showMessage(tr("Nothing to save yet: the session's runs appear as they end."),
+                             8000);
+    return;
+  }
+  QString path = QFileDialog::getSaveFileName(this, tr("Save the session's runs"),
+                                              settings_dir_ + QStringLiteral("/session.emergence"),
+                                              tr("Emergence sessions (*.emergence)"));
+  if (path.isEmpty()) {
+    return;
+  }
+  if (!path.endsWith(QStringLiteral(".emergence"))) {
+    path += QStringLiteral(".emergence");
+  }
+  Session session;
+  for (int i = 0; i < history_->runCount(); ++i) {
+    session.runs.push_back({history_->run(i), history_->completed(i)});
+  }
+  try {
+    write_session(path.toStdString(), session);
+  } catch (const std::exception& e) {
+    banner_->showError(tr("The session was not saved: %1").arg(QString::fromUtf8(e.what())));
+    return;
+  }
+  settings_dir_ = QFileInfo(path).absolutePath();
+  statusBar()->showMessage(
+      tr("Saved %n run(s) to %1", "", history_->runCount()).arg(QDir::toNativeSeparators(path)),
+      8000);
+}
+
+void MainWindow::openSessionDialog() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open a session"), settings_dir_,
+                                                    tr("Emergence sessions (*.emergence)"));
+  if (!path.isEmpty()) {
+    openSession(path);
+  }
+}
+
+void MainWindow::openSession(const QString& path) {
+  Session session;
+  try {
+    session = read_session(path.toStdString());
+  } catch (const std::exception& e) {
+    banner_->showError(QString::fromUtf8(e.what()));  // the runs on screen stay
+    return;
+  }
+  if (isRunning()) {
+    stop();
+  }
+  history_->clear();
+  for (const SessionRun& run : session.runs) {
+    history_->record(run.run, run.completed, nullptr);
+  }
+  settings_dir_ = QFileInfo(path).absolutePath();
+  int last_kept = -1;
+  for (int i = 0; i < history_->runCount(); ++i) {
+    if (!history_->run(i).frames.empty()) {
+      last_kept = i;
+    }
+  }
+  if (last_kept >= 0) {
+    restoreRun(last_kept);
+  }
+  statusBar()->showMessage(
+      tr("Opened %n run(s) from %1", "", history_->runCount()).arg(QDir::toNativeSeparators(path)),
+      8000);
+}
+
+bool MainWindow::openDroppedFile(const QString& path) {
+  if (path.endsWith(QStringLiteral(".emergence"), Qt::CaseInsensitive)) {
+    openSession(path);
+    return true;
+  }
+  if (!path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) {
+    return false;
+  }
+  std::ifstream in(path.toStdString(), std::ios::binary);
+  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                                   std::istreambuf_iterator<char>()};
+  ImportedParameters imported;
+  try {
+    imported = import_png_parameters(read_png_text(bytes));
+  } catch (const Error&) {
+    return false;  // a picture without settings: it becomes the start image
+  }
+  GenerationParams params = controls_->params();
+  apply_imported(imported, params);
+  starting_run_ = true;
+  controls_->setParams(params);
+  starting_run_ = false;
+  QStringList used;
+  for (const auto& [setting, value] : imported.mapped) {
+    used << QString::fromStdString(setting);
+  }
+  QStringList unused;
+  for (const auto& [what, why] : imported.unmapped) {
+    unused << tr("%1 (%2)").arg(QString::fromStdString(what).left(60), QString::fromStdString(why));
+  }
+  banner_->showNotice(
+      tr("Settings from %1 (%2): %3.%4 To start from the picture instead, open it with Ctrl+I.")
+          .arg(QFileInfo(path).fileName(), QString::fromStdString(imported.source),
+               used.join(QStringLiteral(", ")),
+               unused.isEmpty() ? QString() : tr(" Not used: %1.").arg(unused.join("; "))));
+  return true;
 }
 
 }  // namespace emergence::ui

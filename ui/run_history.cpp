@@ -38,9 +38,12 @@ QString describe(const GenerationParams& p, int number) {
   return text;
 }
 
+QString kMadeAgain() { return QObject::tr(" (made again when picked)"); }
+
 }  // namespace
 
 struct RunHistory::Entry {
+  bool completed = true;
   Trajectory run;
   std::shared_ptr<const SpectralSnapshot> spectrum;
   std::string key;  // to_json(params).dump(): how a branch finds its parent
@@ -72,14 +75,12 @@ RunHistory::~RunHistory() = default;
 
 void RunHistory::record(const Trajectory& run, bool completed,
                         std::shared_ptr<const SpectralSnapshot> spectrum) {
-  if (run.frames.empty()) {
-    return;
-  }
   auto entry = std::make_unique<Entry>();
   entry->run = run;
   entry->spectrum = std::move(spectrum);
   entry->key = to_json(run.params).dump();
   entry->bytes = pixel_bytes(run);
+  entry->completed = completed;
   const int number = static_cast<int>(runs_.size()) + 1;
   QTreeWidgetItem* parent_item = nullptr;
   if (run.params.parent) {
@@ -95,14 +96,27 @@ void RunHistory::record(const Trajectory& run, bool completed,
   entry->item->setText(0, describe(run.params, number) + (completed ? "" : tr(" (stopped)")));
   entry->item->setToolTip(0, QString::fromStdString(to_parameters_line(run.params)));
   entry->item->setData(0, Qt::UserRole, number - 1);
-  const auto& last = run.frames.back();
-  entry->item->setIcon(0, QPixmap::fromImage(to_qimage(last, last->view(View::NoisyState)).copy()));
+  if (run.frames.empty()) {
+    entry->item->setText(0, entry->item->text(0) + kMadeAgain());
+  } else {
+    const auto& last = run.frames.back();
+    entry->item->setIcon(0,
+                         QPixmap::fromImage(to_qimage(last, last->view(View::NoisyState)).copy()));
+  }
   if (parent_item) {
     parent_item->setExpanded(true);
   }
   runs_.push_back(std::move(entry));
   tree_->setCurrentItem(runs_.back()->item);
   enforceBudget();
+  updateSummary();
+}
+
+bool RunHistory::completed(int i) const { return runs_.at(static_cast<size_t>(i))->completed; }
+
+void RunHistory::clear() {
+  tree_->clear();
+  runs_.clear();
   updateSummary();
 }
 
@@ -140,7 +154,7 @@ void RunHistory::enforceBudget() {
       kept -= entry->bytes;
       entry->run.frames.clear();
       entry->spectrum.reset();
-      entry->item->setText(0, entry->item->text(0) + tr(" (made again when picked)"));
+      entry->item->setText(0, entry->item->text(0) + kMadeAgain());
     }
   }
 }

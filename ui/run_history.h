@@ -29,9 +29,12 @@ class RunHistory : public QWidget {
   ~RunHistory() override;
 
   // Records a run that ended (completed or stopped) with its spectrum (may be null); its frames
-  // are shared, not copied.
+  // are shared, not copied. A run without frames (from a session file) is made again when picked.
   void record(const Trajectory& run, bool completed,
               std::shared_ptr<const SpectralSnapshot> spectrum);
+  bool completed(int i) const;
+  // Forgets every run (before a session is opened).
+  void clear();
   int runCount() const;
   // Run i as recorded: its frames are empty once the budget let them go.
   const Trajectory& run(int i) const;

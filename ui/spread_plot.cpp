@@ -108,9 +108,9 @@ void SpreadPlot::paintEvent(QPaintEvent*) {
   draw_line([&](size_t i) { return series_.pixel_std[i]; },
             QPen(palette().color(QPalette::Text), 2.5));
   painter.setPen(palette().color(QPalette::Text));
-  painter.drawText(QRectF(area.left(), area.bottom() + 4, area.width(), 28),
-                   Qt::AlignHCenter | Qt::AlignTop,
-                   tr("branch step (%1 … %2)").arg(first).arg(last));
+  painter.drawText(
+      QRectF(0, area.bottom() + 4, width(), 28), Qt::AlignHCenter | Qt::AlignTop,
+      tr("branch step %1 … %2 · black: all · blue → red: coarse → fine").arg(first).arg(last));
   painter.drawText(QRectF(0, area.top() - 4, 46, 20), Qt::AlignRight, QString::number(top, 'f', 3));
   painter.drawText(QRectF(0, area.bottom() - 14, 46, 20), Qt::AlignRight, QStringLiteral("0"));
 }

@@ -156,11 +156,17 @@ void TimelineWidget::updateLabel() {
     return;
   }
   const double t = frame->timestep;
-  label_->setText(tr("%1 · t = %2 · σ = %3")
-                      .arg(frame_position_text(frame->index, frame->total,
-                                               steps_run(store_->trajectory().params)),
-                           QString::number(t, 'f', t == std::round(t) ? 0 : 1),
-                           sigmaText(frame->sigma)));
+  const GenerationParams& params = store_->trajectory().params;
+  QString text =
+      tr("%1 · t = %2 · σ = %3")
+          .arg(frame_position_text(frame->index, frame->total, steps_run(params)),
+               QString::number(t, 'f', t == std::round(t) ? 0 : 1), sigmaText(frame->sigma));
+  if (params.parent) {
+    text += frame->index <= params.branch_step
+                ? tr(" · the parent's step (branched at %1)").arg(params.branch_step)
+                : tr(" · branched at step %1").arg(params.branch_step);
+  }
+  label_->setText(text);
 }
 
 }  // namespace emergence::ui

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "core/branching.h"
 #include "core/error.h"
 #include "core/media/image_distance.h"
 #include "core/noise_schedule.h"
+#include "core/thread_chooser.h"
 
 namespace emergence {
 namespace {
@@ -143,7 +145,14 @@ FanOutResult fan_out(DiffusionModel& model, const GenerationRequest& parent,
   validate_fan_out(info, parent.params, settings);
   const std::vector<int> steps = spread_steps(info, parent.params, settings);
   BranchPoints points(steps);
+  // One chooser for every branch, so each short run does not time thread counts again.
+  std::optional<ThreadChooser> own_threads;
+  if (parent.threads == nullptr) {
+    own_threads = ThreadChooser::for_this_process();
+  }
+  ThreadChooser* threads = parent.threads != nullptr ? parent.threads : &*own_threads;
   GenerationRequest parent_run = parent;
+  parent_run.threads = threads;
   parent_run.observer = &points;
   FanOutResult result;
   const auto cancelled = [&parent] {
@@ -163,7 +172,7 @@ FanOutResult fan_out(DiffusionModel& model, const GenerationRequest& parent,
       branch.initial_noise = parent.initial_noise;
       branch.branch_latent = points.latent(steps[point]);
       branch.cancel = parent.cancel;
-      branch.threads = parent.threads;
+      branch.threads = threads;
       const SamplingResult run = generate(model, branch);
       if (run.outcome == SamplingOutcome::Cancelled || cancelled()) {
         result.cancelled = true;

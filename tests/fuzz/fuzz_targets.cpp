@@ -12,10 +12,12 @@
 #include "core/media/export/png_text.h"
 #include "core/media/export/trajectory_export.h"
 #include "core/media/image_file.h"
+#include "core/media/session_file.h"
 #include "core/model/model_folder.h"
 #include "core/model/safetensors.h"
 #include "core/model/unet2d_config.h"
 #include "core/npy.h"
+#include "core/parameters_import.h"
 #include "core/scheduler_config.h"
 
 namespace emergence::fuzz {
@@ -94,6 +96,26 @@ void png_text(const uint8_t* data, size_t size) {
   read_png_text(std::vector<uint8_t>(data, data + size));
 }
 
+// Other apps' settings as `emergence info` and a drop on the window read them: the input as an
+// A1111 parameters text, as a ComfyUI prompt graph and as both chunks of a PNG.
+void png_info(const uint8_t* data, size_t size) {
+  const std::string text = text_of(data, size);
+  const auto each = [&](auto&& reader) {
+    try {
+      reader();
+    } catch (const Error&) {
+    }
+  };
+  each([&] { import_a1111_parameters(text); });
+  each([&] { import_comfyui_prompt(text); });
+  each([&] { import_png_parameters({{"parameters", text}, {"prompt", text}}); });
+}
+
+// A `.emergence` session file, as File › Open Session reads it.
+void session(const uint8_t* data, size_t size) {
+  read_session(write_input("input.emergence", data, size).string());
+}
+
 // Images go through OpenCV's decoders (PNG, JPEG, WebP, BMP, TIFF, …, by content).
 void image(const uint8_t* data, size_t size) {
   const std::string path = write_input("input.png", data, size);
@@ -112,6 +134,8 @@ const std::vector<NamedTarget>& targets() {
       {"sidecar", sidecar},
       {"png_text", png_text},
       {"image", image},
+      {"png_info", png_info},
+      {"session", session},
   };
   return all;
 }

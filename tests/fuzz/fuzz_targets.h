@@ -16,7 +16,8 @@ struct NamedTarget {
   Target run;
 };
 
-// Every target: npy, safetensors, json_configs, model_folder, sidecar, png_text, image.
+// Every target: npy, safetensors, json_configs, model_folder, sidecar, png_text, image,
+// png_info, session.
 const std::vector<NamedTarget>& targets();
 
 // Runs the target named `name` on one input, turning an emergence::Error into a refusal.

@@ -10,7 +10,7 @@ build="${1:?build dir of a -DEMERGENCE_FUZZ=ON build}"
 seconds="${2:?seconds per target}"
 shift 2
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(npy safetensors json_configs model_folder sidecar png_text image)
+[[ ${#targets[@]} -gt 0 ]] || targets=(npy safetensors json_configs model_folder sidecar png_text image png_info session)
 work="${FUZZ_WORK:-/dev/shm/emergence-fuzz-work}"
 mkdir -p "$work"
 
