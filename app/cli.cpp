@@ -18,6 +18,7 @@
 #include "app/nearest_command.h"
 #include "app/sample_grid_command.h"
 #include "app/train_command.h"
+#include "app/variations_command.h"
 #include "core/command_line_options.h"
 #include "core/error.h"
 
@@ -30,6 +31,7 @@ constexpr const char* kUsage =
     "  generate       run a model headless and write a PNG (generate --help)\n"
     "  fanout         branch a run at one step many times: grid and spread (fanout --help)\n"
     "  info           the generation settings a PNG carries (Emergence, A1111, ComfyUI)\n"
+    "  variations     a grid of variations around one run (variations --help)\n"
     "  dataset emoji  render the emoji training set (dataset emoji --help)\n"
     "  train          train a class-conditional pixel UNet (train --help)\n"
     "  evaluate       precision/recall, memorization, spectra of a model's samples\n"
@@ -72,6 +74,9 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "fanout") {
       return run_fanout_command(arguments_from(argc, argv, 2));
+    }
+    if (command == "variations") {
+      return run_variations_command(arguments_from(argc, argv, 2));
     }
     if (command == "info") {
       return run_info_command(arguments_from(argc, argv, 2));

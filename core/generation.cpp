@@ -256,6 +256,18 @@ torch::Tensor initial_noise_for(const ModelInfo& model, const GenerationParams& 
   return slerp(params.variation_strength, noise, initial_noise_for(model, params.variation_seed));
 }
 
+std::vector<GenerationParams> variations_of(const GenerationParams& run, int count,
+                                            uint64_t first_seed, double strength) {
+  std::vector<GenerationParams> grid;
+  for (int i = 0; i < count; ++i) {
+    GenerationParams p = run;
+    p.variation_seed = first_seed + static_cast<uint64_t>(i);
+    p.variation_strength = strength;
+    grid.push_back(p);
+  }
+  return grid;
+}
+
 void set_start_image(GenerationRequest& request, const torch::Tensor& image) {
   request.init_image = image;
   request.params.init_image_hash = image_levels_hash(image);

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 #include "diffusion_model.h"
 #include "generation_params.h"
@@ -23,6 +24,11 @@ torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed);
 
 // The seed's noise, or with a variation strength the slerp towards the variation seed's.
 torch::Tensor initial_noise_for(const ModelInfo& model, const GenerationParams& params);
+
+// Variations around a run (A1111's variation seeds): its parameters with variation seeds
+// first_seed … first_seed + count − 1 at one strength; each makes its variation alone.
+std::vector<GenerationParams> variations_of(const GenerationParams& run, int count,
+                                            uint64_t first_seed, double strength);
 
 // The index of a run's last frame (frame 0 is its start): the model calls a run of these params
 // makes, fewer than the sampler's when it starts from an image, its parent's included for a branch.

@@ -8,23 +8,11 @@
 #include "error.h"
 #include "json_file.h"
 #include "sampler_aliases.h"
+#include "text.h"
 #include "timestep_spacing.h"
 
 namespace emergence {
 namespace {
-
-std::string trim(const std::string& s) {
-  const size_t begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) {
-    return "";
-  }
-  return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 // A1111's "Key: value, Key: "quoted, value", …" into pairs, in order; nullopt unless it holds at
 // least three pairs (A1111's own test for the parameters line).
@@ -182,7 +170,7 @@ ImportedParameters import_a1111_parameters(const std::string& text) {
   }
   std::string schedule_type;
   for (const auto& [key, value] : *pairs) {
-    const std::string k = lower(key);
+    const std::string k = lower_ascii(key);
     if (k == "steps") {
       m.map("steps", key, value, [&p](const std::string& v) {
         p.steps = static_cast<int>(std::clamp<int64_t>(whole_number(v), 1, 100000));

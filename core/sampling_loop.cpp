@@ -66,7 +66,7 @@ SamplingResult run_sampling(Sampler& sampler, const DenoiseFn& denoise,
   const int first = restart          ? request.start.call
                     : guide.active() ? first_call_for_strength(sampler, guide.strength)
                                      : 0;
-  if (first < 0 || first >= total) {
+  if (first < 0 || first > total) {  // first == total: a strength too small to run a step
     throw Error("a run cannot start at call " + std::to_string(first) + " of " +
                 std::to_string(total));
   }

@@ -10,6 +10,7 @@
 
 #include "app/fanout_command.h"
 #include "app/generate_command.h"
+#include "app/variations_command.h"
 #include "core/error.h"
 #include "core/generation.h"
 #include "core/media/fan_out.h"
@@ -184,6 +185,11 @@ TEST_F(Branching, VariationSeedSlerpsTheInitialNoise) {
       << "slerp keeps the norm of Gaussian noise, a straight blend would lose ~30%";
   const auto varied = run(p);
   EXPECT_TRUE(torch::equal(varied->frames.x_t[0], half));
+  const std::vector<GenerationParams> grid = variations_of(p, 3, 10, 0.25);
+  ASSERT_EQ(grid.size(), 3u);
+  EXPECT_EQ(grid[2].variation_seed, 12u);
+  EXPECT_EQ(grid[2].variation_strength, 0.25);
+  EXPECT_EQ(grid[2].seed, p.seed);
   EXPECT_NE(to_parameters_line(p).find("Variation seed: 42, Variation seed strength: 0.5"),
             std::string::npos);
   EXPECT_EQ(generation_params_from_json(to_json(p)).variation_seed, 42u);

@@ -106,6 +106,23 @@ TEST(BranchTest, FanOutFillsTheGridAndPlotsTheSpread) {
   EXPECT_TRUE(dialog->plot()->readOut(0).startsWith("Branched at step 2"));
 }
 
+TEST(BranchTest, VariationsFillAGridAroundTheRun) {
+  auto window = window_with_small_model();
+  ASSERT_TRUE(window);
+  ASSERT_TRUE(run_to_end(*window, 5));
+  window->openVariationsDialog();
+  auto* dialog = window->findChild<FanOutDialog*>();
+  ASSERT_TRUE(dialog);
+  ASSERT_TRUE(wait_until([&] { return !dialog->isRunning(); }));
+  dialog->branchesBox()->setValue(3);
+  dialog->strengthBox()->setValue(0.5);
+  dialog->start();
+  ASSERT_TRUE(wait_until([&] { return !dialog->isRunning(); }));
+  EXPECT_EQ(dialog->tilesDone(), 3);
+  EXPECT_FALSE(dialog->gridImage().isNull());
+  EXPECT_FALSE(dialog->plot()->isVisible());
+}
+
 TEST(BranchTest, ASavedSessionOpensWithTheSameRunsAndABadOneIsRefused) {
   QApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
   auto window = window_with_small_model();

@@ -1,6 +1,7 @@
 #include "fan_out_dialog.h"
 
 #include <QCloseEvent>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -19,6 +20,7 @@
 
 #include "core/atomic_file.h"
 #include "core/display_image.h"
+#include "core/generation.h"
 #include "core/generation_params.h"
 #include "core/media/fan_out.h"
 #include "core/media/image_distance.h"
@@ -74,12 +76,15 @@ SpreadSeries series_of(const std::vector<SpectralBand>& bands,
 }  // namespace
 
 FanOutDialog::FanOutDialog(const QString& model_folder, const GenerationParams& parent_run,
-                           int at_step, QWidget* parent)
+                           int at_step, Kind kind, QWidget* parent)
     : QDialog(parent),
       model_folder_(model_folder),
       parent_run_(std::make_unique<GenerationParams>(parent_run)),
-      at_step_(at_step) {
-  setWindowTitle(tr("Fan Out from Step %1").arg(at_step));
+      at_step_(at_step),
+      kind_(kind) {
+  const bool variations = kind == Kind::Variations;
+  setWindowTitle(variations ? tr("Variations of Seed %1").arg(parent_run.seed)
+                            : tr("Fan Out from Step %1").arg(at_step));
   QSettings settings;
   branches_ = new QSpinBox(this);
   branches_->setRange(2, 64);
@@ -90,6 +95,13 @@ FanOutDialog::FanOutDialog(const QString& model_folder, const GenerationParams& 
   points_->setValue(settings.value("fanout/points", 5).toInt());
   points_->setToolTip(
       tr("Branch steps from %1 to the end at which the spread is measured").arg(at_step));
+  strength_ = new QDoubleSpinBox(this);
+  strength_->setRange(0.01, 1.0);
+  strength_->setSingleStep(0.05);
+  strength_->setValue(settings.value("variations/strength", 0.2).toDouble());
+  strength_->setToolTip(
+      tr("How far each variation's noise is from the run's: 0 the run itself, "
+         "1 another seed (A1111's variation strength)"));
   run_ = new QPushButton(tr("&Run"), this);
   cancel_ = new QPushButton(tr("&Cancel"), this);
   save_ = new QPushButton(tr("&Save…"), this);
@@ -103,10 +115,19 @@ FanOutDialog::FanOutDialog(const QString& model_folder, const GenerationParams& 
   plot_ = new SpreadPlot(this);
 
   auto* controls = new QHBoxLayout;
-  controls->addWidget(new QLabel(tr("Branches:"), this));
+  controls->addWidget(new QLabel(variations ? tr("Variations:") : tr("Branches:"), this));
   controls->addWidget(branches_);
-  controls->addWidget(new QLabel(tr("Spread points:"), this));
-  controls->addWidget(points_);
+  if (variations) {
+    controls->addWidget(new QLabel(tr("Strength:"), this));
+    controls->addWidget(strength_);
+    points_->hide();
+    plot_->hide();
+    save_->setToolTip(tr("The grid as PNG"));
+  } else {
+    controls->addWidget(new QLabel(tr("Spread points:"), this));
+    controls->addWidget(points_);
+    strength_->hide();
+  }
   controls->addStretch();
   controls->addWidget(run_);
   controls->addWidget(cancel_);
@@ -136,6 +157,10 @@ FanOutDialog::~FanOutDialog() {
 
 void FanOutDialog::start() {
   if (thread_) {
+    return;
+  }
+  if (kind_ == Kind::Variations) {
+    startVariations();
     return;
   }
   QSettings settings;
@@ -222,6 +247,65 @@ void FanOutDialog::start() {
   thread_->start();
 }
 
+void FanOutDialog::startVariations() {
+  QSettings().setValue("variations/strength", strength_->value());
+  const int count = branches_->value();
+  const std::vector<GenerationParams> grid =
+      variations_of(*parent_run_, count, parent_run_->seed + 1, strength_->value());
+  tiles_.clear();
+  grid_->clear();
+  failed_ = false;
+  cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
+  run_->setEnabled(false);
+  cancel_->setEnabled(true);
+  save_->setEnabled(false);
+  progress_->setRange(0, count);
+  progress_->setValue(0);
+  status_->setText(tr("Variation seeds %1 … %2 at strength %3")
+                       .arg(grid.front().variation_seed)
+                       .arg(grid.back().variation_seed)
+                       .arg(strength_->value()));
+  const QPointer<FanOutDialog> self(this);
+  const std::string folder = model_folder_.toStdString();
+  const std::shared_ptr<std::atomic<bool>> flag = cancel_flag_;
+  const auto post = [self](auto call) {
+    QMetaObject::invokeMethod(
+        self,
+        [self, call] {
+          if (self) {
+            call(*self);
+          }
+        },
+        Qt::QueuedConnection);
+  };
+  thread_ = QThread::create([folder, grid, flag, post] {
+    try {
+      const auto model = load_diffusion_model(folder);
+      for (const GenerationParams& p : grid) {
+        validate_generation(model->info(), p);
+      }
+      for (size_t i = 0; i < grid.size(); ++i) {
+        GenerationRequest request;
+        request.params = grid[i];
+        request.cancel = flag.get();
+        const SamplingResult run = generate(*model, request);
+        if (run.outcome == SamplingOutcome::Cancelled) {
+          return;
+        }
+        const QImage tile = qimage_from_image8(to_image8(run.latent[0], DisplayMapping::Image));
+        const int done = static_cast<int>(i) + 1;
+        const int total = static_cast<int>(grid.size());
+        post([tile, done, total](FanOutDialog& d) { d.showTile(0, tile, done, total); });
+      }
+    } catch (const std::exception& e) {
+      const QString message = QString::fromUtf8(e.what());
+      post([message](FanOutDialog& d) { d.showFailure(message); });
+    }
+  });
+  connect(thread_, &QThread::finished, this, &FanOutDialog::threadEnded, Qt::QueuedConnection);
+  thread_->start();
+}
+
 void FanOutDialog::cancel() {
   if (cancel_flag_) {
     cancel_flag_->store(true);
@@ -239,10 +323,12 @@ void FanOutDialog::showTile(int point, const QImage& tile, int done, int total) 
   tiles_.push_back(tile);
   grid_image_ = grid_of(tiles_, branches_->value());
   grid_->setPixmap(QPixmap::fromImage(grid_image_));
-  status_->setText(tr("Branch %1 of %2 from step %3 done")
-                       .arg(tiles_.size())
-                       .arg(branches_->value())
-                       .arg(at_step_));
+  status_->setText(kind_ == Kind::Variations
+                       ? tr("Variation %1 of %2 done").arg(tiles_.size()).arg(branches_->value())
+                       : tr("Branch %1 of %2 from step %3 done")
+                             .arg(tiles_.size())
+                             .arg(branches_->value())
+                             .arg(at_step_));
 }
 
 void FanOutDialog::showSpread(const SpreadSeries& series, int done, int total) {
@@ -263,10 +349,17 @@ void FanOutDialog::threadEnded() {
   const bool stopped = failed_ || cancel_flag_->load();
   run_->setEnabled(true);
   cancel_->setEnabled(false);
-  save_->setEnabled(!grid_image_.isNull() && !csv_.isEmpty());
+  save_->setEnabled(!grid_image_.isNull() && (kind_ == Kind::Variations || !csv_.isEmpty()));
   progress_->setRange(0, 1);
   progress_->setValue(stopped ? 0 : 1);
-  if (!stopped) {
+  if (!stopped && kind_ == Kind::Variations) {
+    status_->setText(tr("%1 variations of seed %2 at strength %3, variation seeds %4 on: "
+                        "emergence variations prints each one's parameters")
+                         .arg(tiles_.size())
+                         .arg(parent_run_->seed)
+                         .arg(strength_->value())
+                         .arg(parent_run_->seed + 1));
+  } else if (!stopped) {
     const SpreadSeries& s = plot_->series();
     if (!s.steps.empty()) {
       status_->setText(tr("Branched at step %1 the final images still differ by %2; at step %3 by "
@@ -299,6 +392,10 @@ void FanOutDialog::save() {
     if (!file.open(QIODevice::WriteOnly) || !grid_image_.save(&file, "PNG") || !file.commit()) {
       throw std::runtime_error(
           tr("cannot write %1: %2").arg(path, file.errorString()).toStdString());
+    }
+    if (csv_.isEmpty()) {
+      status_->setText(tr("Saved %1").arg(path));
+      return;
     }
     write_file_atomically(csv_path.toStdString(), csv_.toStdString());
     status_->setText(tr("Saved %1 and %2").arg(path, csv_path));

@@ -8,6 +8,7 @@
 
 #include "spread_plot.h"
 
+class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -22,13 +23,16 @@ namespace emergence::ui {
 
 // Means to modes: N branches of the shown run from the shown step with fresh noise, as a grid
 // that fills in live, and the spread of the final images of branches taken from that step to the
-// end (core/media/fan_out.h). Runs on its own thread with its own copy of the model.
+// end (core/media/fan_out.h). As Variations, a grid of the run's variations (variation seeds at
+// one strength) instead. Runs on its own thread with its own copy of the model.
 class FanOutDialog : public QDialog {
   Q_OBJECT
 
  public:
+  enum class Kind { FanOut, Variations };
+
   FanOutDialog(const QString& model_folder, const emergence::GenerationParams& parent_run,
-               int at_step, QWidget* parent = nullptr);
+               int at_step, Kind kind = Kind::FanOut, QWidget* parent = nullptr);
   ~FanOutDialog() override;
 
   bool isRunning() const { return thread_ != nullptr; }
@@ -36,6 +40,7 @@ class FanOutDialog : public QDialog {
   SpreadPlot* plot() const { return plot_; }
   QSpinBox* branchesBox() const { return branches_; }
   QSpinBox* pointsBox() const { return points_; }
+  QDoubleSpinBox* strengthBox() const { return strength_; }
   int tilesDone() const { return static_cast<int>(tiles_.size()); }
 
  public Q_SLOTS:
@@ -51,13 +56,16 @@ class FanOutDialog : public QDialog {
   void showTile(int point, const QImage& tile, int done, int total);
   void showSpread(const SpreadSeries& series, int done, int total);
   void showFailure(const QString& message);
+  void startVariations();
   void threadEnded();
   void closeEvent(QCloseEvent* event) override;
 
   QString model_folder_;
   std::unique_ptr<emergence::GenerationParams> parent_run_;
   int at_step_;
+  Kind kind_;
   QSpinBox* branches_ = nullptr;
+  QDoubleSpinBox* strength_ = nullptr;
   QSpinBox* points_ = nullptr;
   QPushButton* run_ = nullptr;
   QPushButton* cancel_ = nullptr;

@@ -72,6 +72,8 @@ class MainWindow : public QMainWindow {
   void branchHere();
   // Ctrl+Shift+B: many branches of the shown run from the shown step, and their spread.
   void openFanOutDialog();
+  // Ctrl+Shift+V: a grid of the shown run's variations (variation seeds at one strength).
+  void openVariationsDialog();
   // File › Save Session / Open Session: the Runs panel's runs in a .emergence file.
   void saveSessionDialog();
   void openSessionDialog();

@@ -70,6 +70,10 @@ void MainWindow::buildMenus() {
                      this, &MainWindow::openFanOutDialog);
   fan_out->setToolTip(
       tr("Many branches from the shown step with fresh noise: see the mean settle on a mode"));
+  QAction* variations =
+      run->addAction(tr("&Variations of This Run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V),
+                     this, &MainWindow::openVariationsDialog);
+  variations->setToolTip(tr("A grid of runs whose noise is near this one's (variation seeds)"));
   QAction* compare =
       run->addAction(tr("&Compare Samplers and Steps…"), QKeySequence(Qt::CTRL | Qt::Key_K), this,
                      &MainWindow::openCompareDialog);

@@ -110,8 +110,19 @@ void MainWindow::openFanOutDialog() {
   if (!model_ || store_->empty()) {
     return;
   }
-  auto* dialog =
-      new FanOutDialog(model_folder_, store_->trajectory().params, timeline_->currentFrame(), this);
+  auto* dialog = new FanOutDialog(model_folder_, store_->trajectory().params,
+                                  timeline_->currentFrame(), FanOutDialog::Kind::FanOut, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
+  dialog->start();
+}
+
+void MainWindow::openVariationsDialog() {
+  if (!model_ || store_->empty()) {
+    return;
+  }
+  auto* dialog = new FanOutDialog(model_folder_, store_->trajectory().params, 0,
+                                  FanOutDialog::Kind::Variations, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
   dialog->start();

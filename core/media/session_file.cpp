@@ -22,13 +22,13 @@ constexpr size_t kHeaderSize = kMagicSize + 4 + 8 + 8 + 8 + 4;
 constexpr uint64_t kMaxRawBytes = uint64_t{8} << 30;
 constexpr int kMaxSide = 16384;
 
-void put(std::string& out, uint64_t value, int bytes) {
+void append_le(std::string& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) {
     out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
   }
 }
 
-uint64_t get(const std::string& in, size_t at, int bytes) {
+uint64_t read_le(const std::string& in, size_t at, int bytes) {
   uint64_t value = 0;
   for (int i = 0; i < bytes; ++i) {
     value |= uint64_t(static_cast<unsigned char>(in[at + i])) << (8 * i);
@@ -103,11 +103,11 @@ void write_session(const std::string& path, const Session& session) {
   packed.resize(packed_size);
   std::string body = json + packed;
   std::string file(kMagic, kMagicSize);
-  put(file, kVersion, 4);
-  put(file, json.size(), 8);
-  put(file, packed.size(), 8);
-  put(file, pixels.size(), 8);
-  put(file, crc_of(body, 0), 4);
+  append_le(file, kVersion, 4);
+  append_le(file, json.size(), 8);
+  append_le(file, packed.size(), 8);
+  append_le(file, pixels.size(), 8);
+  append_le(file, crc_of(body, 0), 4);
   file += body;
   write_file_atomically(path, file);
 }
@@ -124,15 +124,15 @@ Session read_session(const std::string& path) {
   if (file.size() < kHeaderSize) {
     throw Error(path + " is truncated: its header is incomplete");
   }
-  const uint64_t version = get(file, kMagicSize, 4);
+  const uint64_t version = read_le(file, kMagicSize, 4);
   if (version != kVersion) {
     throw Error(path + " is a session file of version " + std::to_string(version) +
                 "; this Emergence reads version " + std::to_string(kVersion));
   }
-  const uint64_t json_size = get(file, kMagicSize + 4, 8);
-  const uint64_t packed_size = get(file, kMagicSize + 12, 8);
-  const uint64_t raw_size = get(file, kMagicSize + 20, 8);
-  const uint32_t crc = static_cast<uint32_t>(get(file, kMagicSize + 28, 4));
+  const uint64_t json_size = read_le(file, kMagicSize + 4, 8);
+  const uint64_t packed_size = read_le(file, kMagicSize + 12, 8);
+  const uint64_t raw_size = read_le(file, kMagicSize + 20, 8);
+  const uint32_t crc = static_cast<uint32_t>(read_le(file, kMagicSize + 28, 4));
   const uint64_t body = file.size() - kHeaderSize;
   if (json_size > body || packed_size > body - json_size) {
     throw Error(path + " is truncated: it should hold " +

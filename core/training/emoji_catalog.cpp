@@ -6,18 +6,10 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace emergence {
 namespace {
-
-std::string trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) {
-    return "";
-  }
-  const auto end = s.find_last_not_of(" \t\r");
-  return s.substr(begin, end - begin + 1);
-}
 
 bool is_skin_tone(char32_t c) { return c >= 0x1F3FB && c <= 0x1F3FF; }
 
