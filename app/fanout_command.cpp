@@ -59,14 +59,8 @@ class Progress : public FanOutObserver {
 
 int run_fanout_command(const std::vector<std::string>& args) {
   Options options("emergence fanout", fanout_options());
-  options.parse(args);
-  use_threads_option(options);
-  if (options.help_requested()) {
-    std::cout << options.usage();
+  if (!parse_run_command(options, args)) {
     return 0;
-  }
-  if (!options.positionals().empty()) {
-    throw Error("unexpected argument '" + options.positionals().front() + "'");
   }
   const std::string out = options.required_text("--out");
   FanOutSettings settings;
@@ -95,7 +89,7 @@ int run_fanout_command(const std::vector<std::string>& args) {
   for (const torch::Tensor& final_latent : fan.finals) {
     tiles.push_back(to_image8(final_latent[0], DisplayMapping::Image));
   }
-  const int columns = static_cast<int>(std::ceil(std::sqrt(double(tiles.size()))));
+  const int columns = square_grid_columns(static_cast<int>(tiles.size()));
   const nlohmann::json fan_json = {{"fan_out",
                                     {{"at_step", settings.at_step},
                                      {"branches", settings.branches},

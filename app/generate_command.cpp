@@ -246,6 +246,19 @@ void check_destinations(const Options& options, const std::string& out, int fram
 
 }  // namespace
 
+bool parse_run_command(Options& options, const std::vector<std::string>& args) {
+  options.parse(args);
+  use_threads_option(options);
+  if (options.help_requested()) {
+    std::cout << options.usage();
+    return false;
+  }
+  if (!options.positionals().empty()) {
+    throw Error("unexpected argument '" + options.positionals().front() + "'");
+  }
+  return true;
+}
+
 PreparedRun prepare_run(const Options& options, bool branch_options) {
   std::optional<GenerationParams> saved = params_from_json_option(options);
   if (branch_options && options.has("--branch-from")) {
@@ -301,14 +314,8 @@ PreparedRun prepare_run(const Options& options, bool branch_options) {
 
 int run_generate_command(const std::vector<std::string>& args) {
   Options options("emergence generate", with_export_options(generate_options()));
-  options.parse(args);
-  use_threads_option(options);
-  if (options.help_requested()) {
-    std::cout << options.usage();
+  if (!parse_run_command(options, args)) {
     return 0;
-  }
-  if (!options.positionals().empty()) {
-    throw Error("unexpected argument '" + options.positionals().front() + "'");
   }
   const std::string out = options.required_text("--out");
   ExportRecorder exporter(options, out);

@@ -14,6 +14,10 @@ namespace emergence::app {
 // start image. generate and fanout read them alike.
 std::vector<OptionSpec> run_options();
 
+// Parses the words after a run command's name and applies --threads; false when --help printed
+// the usage and nothing is left to do. Words that are not options are refused.
+bool parse_run_command(Options& options, const std::vector<std::string>& args);
+
 struct PreparedRun {
   std::shared_ptr<DiffusionModel> model;
   GenerationRequest request;

@@ -41,14 +41,8 @@ std::vector<OptionSpec> variations_options() {
 
 int run_variations_command(const std::vector<std::string>& args) {
   Options options("emergence variations", variations_options());
-  options.parse(args);
-  use_threads_option(options);
-  if (options.help_requested()) {
-    std::cout << options.usage();
+  if (!parse_run_command(options, args)) {
     return 0;
-  }
-  if (!options.positionals().empty()) {
-    throw Error("unexpected argument '" + options.positionals().front() + "'");
   }
   const std::string out = options.required_text("--out");
   check_new_image("--out", out, options.has("--overwrite"));
@@ -71,7 +65,7 @@ int run_variations_command(const std::vector<std::string>& args) {
     tiles.push_back(to_image8(generate(*run.model, request).latent[0], DisplayMapping::Image));
     std::cout << to_parameters_line(p) << "\n";
   }
-  const int columns = static_cast<int>(std::ceil(std::sqrt(double(tiles.size()))));
+  const int columns = square_grid_columns(static_cast<int>(tiles.size()));
   write_image(out, make_image_grid(tiles, columns, 2, scale),
               generation_png_text(run.request.params));
   std::cerr << "wrote " << out << " (" << count << " variations at strength " << strength << ")\n";

@@ -7,7 +7,6 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPainter>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -25,6 +24,7 @@
 #include "core/media/fan_out.h"
 #include "core/media/image_distance.h"
 #include "core/model/unet_diffusion_model.h"
+#include "core/training/image_grid.h"
 #include "frame_images.h"
 
 namespace emergence::ui {
@@ -38,7 +38,7 @@ QImage grid_of(const std::vector<QImage>& tiles, int count) {
   if (tiles.empty()) {
     return {};
   }
-  const int columns = static_cast<int>(std::ceil(std::sqrt(double(count))));
+  const int columns = square_grid_columns(count);
   const int rows = (count + columns - 1) / columns;
   const QSize tile = tiles.front().size() * kTileScale;
   QImage grid(columns * (tile.width() + kGap) + kGap, rows * (tile.height() + kGap) + kGap,
@@ -183,20 +183,10 @@ void FanOutDialog::start() {
   progress_->setRange(0, 0);
   status_->setText(tr("Running the parent run to step %1…").arg(at_step_));
 
-  const QPointer<FanOutDialog> self(this);
+  const auto post = poster(this);
   const std::string folder = model_folder_.toStdString();
   const GenerationParams parent_params = *parent_run_;
   const std::shared_ptr<std::atomic<bool>> flag = cancel_flag_;
-  const auto post = [self](auto call) {
-    QMetaObject::invokeMethod(
-        self,
-        [self, call] {
-          if (self) {
-            call(*self);
-          }
-        },
-        Qt::QueuedConnection);
-  };
   thread_ = QThread::create([folder, parent_params, fan, flag, post] {
     class Relay : public FanOutObserver {
      public:
@@ -265,19 +255,9 @@ void FanOutDialog::startVariations() {
                        .arg(grid.front().variation_seed)
                        .arg(grid.back().variation_seed)
                        .arg(strength_->value()));
-  const QPointer<FanOutDialog> self(this);
+  const auto post = poster(this);
   const std::string folder = model_folder_.toStdString();
   const std::shared_ptr<std::atomic<bool>> flag = cancel_flag_;
-  const auto post = [self](auto call) {
-    QMetaObject::invokeMethod(
-        self,
-        [self, call] {
-          if (self) {
-            call(*self);
-          }
-        },
-        Qt::QueuedConnection);
-  };
   thread_ = QThread::create([folder, grid, flag, post] {
     try {
       const auto model = load_diffusion_model(folder);

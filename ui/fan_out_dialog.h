@@ -2,6 +2,7 @@
 
 #include <QDialog>
 #include <QImage>
+#include <QPointer>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -53,6 +54,19 @@ class FanOutDialog : public QDialog {
   void fanOutEnded(bool cancelled_or_failed);
 
  private:
+  // What the worker thread calls to run f(dialog) on the GUI thread; dropped once it is closed.
+  static auto poster(QPointer<FanOutDialog> self) {
+    return [self](auto call) {
+      QMetaObject::invokeMethod(
+          self,
+          [self, call] {
+            if (self) {
+              call(*self);
+            }
+          },
+          Qt::QueuedConnection);
+    };
+  }
   void showTile(int point, const QImage& tile, int done, int total);
   void showSpread(const SpreadSeries& series, int done, int total);
   void showFailure(const QString& message);

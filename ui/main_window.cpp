@@ -10,7 +10,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
-#include <QMimeData>
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -21,7 +20,6 @@
 #include "controls_panel.h"
 #include "core/diffusion_model.h"
 #include "core/generation_params.h"
-#include "core/media/image_decoding.h"
 #include "core/trajectory.h"
 #include "export_dialog.h"
 #include "frame_store.h"
@@ -43,18 +41,6 @@ namespace {
 
 // PlotJuggler's redraw throttle: frames may arrive at any rate, the canvas repaints at ≤ 25 Hz.
 constexpr int kRedrawIntervalMs = 40;
-
-// The dropped local folder (a model) or image file (a start image), else empty.
-QString local_drop(const QMimeData* mime) {
-  if (mime == nullptr || !mime->hasUrls() || mime->urls().isEmpty()) {
-    return {};
-  }
-  const QString path = mime->urls().front().toLocalFile();
-  const QFileInfo info(path);
-  const bool file = info.isFile() && (has_image_extension(path.toStdString()) ||
-                                      path.endsWith(QStringLiteral(".emergence")));
-  return info.isDir() || file ? path : QString();
-}
 
 }  // namespace
 
@@ -379,25 +365,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   controller_->stop();
   saveSettings();
   event->accept();
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (!local_drop(event->mimeData()).isEmpty()) {
-    event->acceptProposedAction();
-  }
-}
-
-void MainWindow::dropEvent(QDropEvent* event) {
-  const QString path = local_drop(event->mimeData());
-  if (path.isEmpty()) {
-    return;
-  }
-  if (QFileInfo(path).isDir()) {
-    openModelFolder(path);
-  } else if (!openDroppedFile(path)) {
-    sketch_->openPicture(path);
-  }
-  event->acceptProposedAction();
 }
 
 }  // namespace emergence::ui

@@ -1,7 +1,10 @@
-// The window's runs as a tree: Branch Here (Ctrl+B) and the run history (kept apart from the
-// run logic in main_window.cpp).
+// The window's runs as a tree (Branch Here, the run history, fan-outs, variations), sessions and
+// the files dropped on the window; kept apart from the run logic in main_window.cpp.
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QMimeData>
 #include <QRandomGenerator>
 #include <QStatusBar>
 #include <fstream>
@@ -12,6 +15,7 @@
 #include "core/error.h"
 #include "core/generation.h"
 #include "core/media/export/png_text.h"
+#include "core/media/image_decoding.h"
 #include "core/media/session_file.h"
 #include "core/noise_schedule.h"
 #include "core/parameters_import.h"
@@ -30,6 +34,18 @@ namespace {
 bool is_stochastic(const ModelInfo& info, const GenerationParams& p) {
   const NoiseSchedule schedule(info.scheduler.training);
   return make_sampler(schedule, sampler_settings_for(info, p))->stochastic();
+}
+
+// The dropped local folder (a model), image (a start image or its settings) or session, else empty.
+QString local_drop(const QMimeData* mime) {
+  if (mime == nullptr || !mime->hasUrls() || mime->urls().isEmpty()) {
+    return {};
+  }
+  const QString path = mime->urls().front().toLocalFile();
+  const QFileInfo info(path);
+  const bool file = info.isFile() && (has_image_extension(path.toStdString()) ||
+                                      path.endsWith(QStringLiteral(".emergence")));
+  return info.isDir() || file ? path : QString();
 }
 
 }  // namespace
@@ -259,6 +275,25 @@ bool MainWindow::openDroppedFile(const QString& path) {
                used.join(QStringLiteral(", ")),
                unused.isEmpty() ? QString() : tr(" Not used: %1.").arg(unused.join("; "))));
   return true;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (!local_drop(event->mimeData()).isEmpty()) {
+    event->acceptProposedAction();
+  }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const QString path = local_drop(event->mimeData());
+  if (path.isEmpty()) {
+    return;
+  }
+  if (QFileInfo(path).isDir()) {
+    openModelFolder(path);
+  } else if (!openDroppedFile(path)) {
+    sketch_->openPicture(path);
+  }
+  event->acceptProposedAction();
 }
 
 }  // namespace emergence::ui

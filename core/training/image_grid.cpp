@@ -1,6 +1,7 @@
 #include "image_grid.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/error.h"
@@ -62,6 +63,10 @@ Image8 make_image_grid(const std::vector<Image8>& source, int columns, int gap, 
     }
   }
   return grid;
+}
+
+int square_grid_columns(int count) {
+  return std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(count)))));
 }
 
 }  // namespace emergence
