@@ -11,6 +11,8 @@ constexpr const char* kBenchUsage =
     "--help)\n"
     "  live      time Live mode: stroke end to the new result on the canvas (bench live "
     "--help)\n"
+    "  sd        SD 1.5 UNet step, latent preview, VAE/TAESD decodes, load memory (bench sd "
+    "--help)\n"
     "  spectrum  cost of the spectrum panel's analysis per step vs a UNet step "
     "(bench spectrum --help)\n"
     "  unet      time UNet denoising steps (bench unet --help)\n";
@@ -22,8 +24,8 @@ int run_bench_menu(const std::vector<std::string>& args, std::ostream& out) {
     out << kBenchUsage;
     return 0;
   }
-  throw Error("unknown benchmark '" + args.front() + "' (known: gui, live, spectrum, unet; see " +
-              "'emergence bench --help')");
+  throw Error("unknown benchmark '" + args.front() +
+              "' (known: gui, live, sd, spectrum, unet; see " + "'emergence bench --help')");
 }
 
 }  // namespace emergence::app

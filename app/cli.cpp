@@ -8,6 +8,7 @@
 #include "app/bench_gui_command.h"
 #include "app/bench_live_command.h"
 #include "app/bench_menu.h"
+#include "app/bench_sd_command.h"
 #include "app/bench_spectrum_command.h"
 #include "app/compare_command.h"
 #include "app/dataset_command.h"
@@ -40,6 +41,7 @@ constexpr const char* kUsage =
     "  compare        what more steps buy: samplers × step counts against a long run\n"
     "  bench gui      time the window: event-loop stall while sampling, scrub switch\n"
     "  bench live     time Live mode: stroke end to the new result on the canvas\n"
+    "  bench sd       SD 1.5 UNet step, latent preview, VAE and TAESD decodes, load memory\n"
     "  bench spectrum cost of the spectrum panel's analysis per step vs a UNet step\n"
     "  bench unet     time UNet denoising steps (bench unet --help)\n"
     "  version        print the version\n"
@@ -62,6 +64,9 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "spectrum") == 0) {
       return run_bench_spectrum_command(arguments_from(argc, argv, 3));
+    }
+    if (command == "bench" && argc > 2 && std::strcmp(argv[2], "sd") == 0) {
+      return run_bench_sd_command(arguments_from(argc, argv, 3));
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "unet") == 0) {
       return run_bench_command(arguments_from(argc, argv, 2));

@@ -130,6 +130,21 @@ void apply_saved_params(const Options& o, const GenerationParams& saved, Generat
   if (!keep("--diffusers-exact")) {
     p.diffusers_exact = saved.diffusers_exact;
   }
+  if (!keep("--prompt")) {
+    p.prompt = saved.prompt;
+  }
+  if (!keep("--negative")) {
+    p.negative_prompt = saved.negative_prompt;
+  }
+  if (!keep("--clip-skip")) {
+    p.clip_skip = saved.clip_skip;
+  }
+  if (!keep("--width") && saved.width > 0) {
+    p.width = saved.width;
+  }
+  if (!keep("--height") && saved.height > 0) {
+    p.height = saved.height;
+  }
   // The start image itself comes with --init-image; its recorded hash checks it.
   p.init_image_hash = saved.init_image_hash;
   p.init_image_fit = saved.init_image_fit;

@@ -87,7 +87,7 @@ int run_fanout_command(const std::vector<std::string>& args) {
 
   std::vector<Image8> tiles;
   for (const torch::Tensor& final_latent : fan.finals) {
-    tiles.push_back(to_image8(final_latent[0], DisplayMapping::Image));
+    tiles.push_back(to_image8(run.model->decode(final_latent)[0], DisplayMapping::Image));
   }
   const int columns = square_grid_columns(static_cast<int>(tiles.size()));
   const nlohmann::json fan_json = {{"fan_out",

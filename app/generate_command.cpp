@@ -20,10 +20,11 @@
 #include "core/media/image_fit.h"
 #include "core/media/spectral_track.h"
 #include "core/media/spectrum_csv.h"
-#include "core/model/unet_diffusion_model.h"
 #include "core/noise_schedule.h"
 #include "core/npy.h"
+#include "core/preview_observer.h"
 #include "core/sampler_aliases.h"
+#include "core/sd/model_loading.h"
 
 namespace emergence::app {
 namespace {
@@ -47,6 +48,13 @@ std::vector<OptionSpec> run_options() {
       {"--shift", "X", "schedule shift; > 1 spends more steps at high noise (default 1)"},
       {"--seed", "S", "seed of the initial noise and of the sampler's noise (default 0)"},
       {"--class", "K", "class index, for class-conditional models"},
+      {"--prompt", "TEXT", "what to draw, for text-to-image models (Stable Diffusion)"},
+      {"--negative", "TEXT",
+       "with --prompt and --guidance > 1: what to steer away from (default: nothing)"},
+      {"--width", "W", "image width in pixels, a multiple of 8, for models of any size"},
+      {"--height", "H", "image height in pixels, a multiple of 8, for models of any size"},
+      {"--clip-skip", "K",
+       "skip the text encoder's last K layers (diffusers' clip_skip; A1111's Clip skip 2 is 1)"},
       {"--guidance", "G", "classifier-free guidance scale (default 1: none)"},
       {"--eta", "E", "DDIM eta; 0 is deterministic (default 0)"},
       {"--diffusers-exact", "",
@@ -161,6 +169,16 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   p.guidance_scale = options.number("--guidance", 1.0, -kAnyNumber, kAnyNumber);
   p.eta = options.number("--eta", 0.0, -kAnyNumber, kAnyNumber);
   p.diffusers_exact = options.has("--diffusers-exact");
+  p.prompt = options.text("--prompt");
+  p.negative_prompt = options.text("--negative");
+  p.width = static_cast<int>(options.integer("--width", 0, kIntMin, kIntMax));
+  p.height = static_cast<int>(options.integer("--height", 0, kIntMin, kIntMax));
+  p.clip_skip = static_cast<int>(options.integer("--clip-skip", 0, kIntMin, kIntMax));
+  if (info.any_size) {
+    // Prompt runs record their size, as A1111's "Size: WxH" does.
+    p.width = p.width > 0 ? p.width : info.width * info.latent_scale;
+    p.height = p.height > 0 ? p.height : info.height * info.latent_scale;
+  }
   return p;
 }
 
@@ -277,11 +295,11 @@ PreparedRun prepare_run(const Options& options, bool branch_options) {
   const std::string model_dir = saved && !options.has("--model") && !saved->model_path.empty()
                                     ? saved->model_path
                                     : resolve_model_dir(options);
-  const std::shared_ptr<DiffusionModel> model =
-      options.has("--scheduler-config")
-          ? load_diffusion_model(model_dir,
-                                 read_scheduler_config(options.text("--scheduler-config")))
-          : load_diffusion_model(model_dir);
+  std::optional<SchedulerConfig> scheduler;
+  if (options.has("--scheduler-config")) {
+    scheduler = read_scheduler_config(options.text("--scheduler-config"));
+  }
+  const std::shared_ptr<DiffusionModel> model = open_model(model_dir, scheduler);
   const ModelInfo& info = model->info();
 
   PreparedRun run;
@@ -306,6 +324,9 @@ PreparedRun prepare_run(const Options& options, bool branch_options) {
   }
   // Everything is checked before the run: no error after minutes of sampling.
   validate_generation(info, p);
+  for (const std::string& notice : model->notices(p)) {
+    std::cerr << "note: " << notice << "\n";
+  }
   if (options.has("--init-noise")) {
     request.initial_noise = read_npy(options.text("--init-noise")).to(torch::kFloat32);
   }
@@ -343,14 +364,17 @@ int run_generate_command(const std::vector<std::string>& args) {
   if (options.has("--spectrum-csv")) {
     observers.add(&spectrum);
   }
-  request.observer = &observers;
+  // Progress, steps, exports and spectra see images: a latent model's frames as RGB previews.
+  PreviewObserver previews(*run.model, &observers);
+  request.observer = &previews;
 
   std::cerr << to_parameters_line(p) << "\n";
   const SamplingResult result = generate(*run.model, request);
   if (options.has("--save-final")) {
     write_npy(options.text("--save-final"), result.latent);
   }
-  write_image(out, to_image8(result.latent, DisplayMapping::Image), generation_png_text(p));
+  write_image(out, to_image8(run.model->decode(result.latent), DisplayMapping::Image),
+              generation_png_text(p));
   std::cerr << "wrote " << out << "\n";
   exporter.finish(p, std::cerr);
   if (options.has("--spectrum-csv")) {

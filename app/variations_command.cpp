@@ -62,7 +62,8 @@ int run_variations_command(const std::vector<std::string>& args) {
   for (const GenerationParams& p : grid) {
     GenerationRequest request = run.request;
     request.params = p;
-    tiles.push_back(to_image8(generate(*run.model, request).latent[0], DisplayMapping::Image));
+    const torch::Tensor latent = generate(*run.model, request).latent;
+    tiles.push_back(to_image8(run.model->decode(latent)[0], DisplayMapping::Image));
     std::cout << to_parameters_line(p) << "\n";
   }
   const int columns = square_grid_columns(static_cast<int>(tiles.size()));

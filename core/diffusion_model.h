@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "generation_params.h"
 #include "sampling_loop.h"
 #include "scheduler_config.h"
 
@@ -19,7 +20,13 @@ struct ModelInfo {
   int height = 32;
   int width = 32;
   std::vector<std::string> class_names;  // empty: unconditional
-  SchedulerConfig scheduler;             // the model's own training schedule and defaults
+  // Latent models (Stable Diffusion): channels, height and width are the latent's, which is
+  // 1/latent_scale of the image's size; pixel models have latent_scale 1.
+  int latent_scale = 1;
+  bool takes_prompt = false;  // a text encoder reads GenerationParams::prompt
+  bool any_size = false;  // GenerationParams::width/height choose the size (latent_scale multiples)
+  int max_clip_skip = 0;  // the largest clip_skip the text encoder allows
+  SchedulerConfig scheduler;  // the model's own training schedule and defaults
 };
 
 // A denoising network behind the engine's DenoiseFn contract. Implementations own their weights
@@ -32,6 +39,13 @@ class DiffusionModel {
   // conditioning asks for a class and a scale ≠ 1.
   virtual torch::Tensor denoise(const torch::Tensor& model_input, double timestep,
                                 const Conditioning& conditioning) = 0;
+  // A frame's x_t, x̂0, ε̂ or Δ [B,C,h,w] as [B,3,H',W'] for display, in the model's image
+  // scale: the tensor itself for pixel models, a cheap preview for latent models.
+  virtual torch::Tensor preview_rgb(const torch::Tensor& sample) const { return sample; }
+  // The final image [B,3,H,W] in [−1, 1] from a sample: the VAE decode for latent models.
+  virtual torch::Tensor decode(const torch::Tensor& sample) { return sample; }
+  // What a user should know about these parameters before the run (a prompt cut short, say).
+  virtual std::vector<std::string> notices(const GenerationParams& params) const { return {}; }
 };
 
 }  // namespace emergence

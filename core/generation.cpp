@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <sstream>
+#include <tuple>
 
 #include "branching.h"
 #include "error.h"
@@ -34,10 +35,63 @@ torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed) {
   return noise.draw({1, model.channels, model.height, model.width});
 }
 
+std::vector<int64_t> latent_shape(const ModelInfo& model, const GenerationParams& p) {
+  const int scale = model.latent_scale;
+  const int64_t h = model.any_size && p.height > 0 ? p.height / scale : model.height;
+  const int64_t w = model.any_size && p.width > 0 ? p.width / scale : model.width;
+  return {1, model.channels, h, w};
+}
+
 namespace {
+
+// Image size in pixels: 64…2048 in multiples of the latent scale, or the model's own size.
+void validate_size(const ModelInfo& info, const GenerationParams& p) {
+  const int scale = info.latent_scale;
+  for (const auto& [name, value, own] : {std::tuple{"width", p.width, info.width * scale},
+                                         std::tuple{"height", p.height, info.height * scale}}) {
+    if (value == 0) {
+      continue;
+    }
+    std::ostringstream m;
+    if (!info.any_size && value != own) {
+      m << name << " " << value << " was asked for, but model '" << info.name << "' makes "
+        << info.width * scale << "×" << info.height * scale << " images only";
+      throw Error(m.str());
+    }
+    if (value < 64 || value > 2048 || value % scale != 0) {
+      m << name << " must be a multiple of " << scale << " in [64, 2048] (got " << value << ")";
+      throw Error(m.str());
+    }
+  }
+}
+
+void validate_text(const ModelInfo& info, const GenerationParams& p) {
+  if (!info.takes_prompt) {
+    if (!p.prompt.empty() || !p.negative_prompt.empty()) {
+      throw Error("model '" + info.name + "' takes no prompt (it has no text encoder)");
+    }
+    if (p.clip_skip != 0) {
+      throw Error("clip skip applies to text encoders, and model '" + info.name + "' has none");
+    }
+    return;
+  }
+  if (p.clip_skip < 0 || p.clip_skip > info.max_clip_skip) {
+    throw Error("clip skip must be in [0, " + std::to_string(info.max_clip_skip) + "] for model '" +
+                info.name + "' (got " + std::to_string(p.clip_skip) + ")");
+  }
+  if (p.class_label >= 0) {
+    throw Error("model '" + info.name + "' is steered by a prompt, not a class");
+  }
+  if (!p.init_image_hash.empty() && info.latent_scale > 1) {
+    throw Error("image to image with a latent model ('" + info.name +
+                "') needs the VAE encoder, which Emergence does not run yet");
+  }
+}
 
 // The checks of one set of parameters, without its parents.
 void validate_link(const ModelInfo& info, const GenerationParams& p) {
+  validate_text(info, p);
+  validate_size(info, p);
   if (p.class_label >= 0 && p.class_label >= static_cast<int64_t>(info.class_names.size())) {
     std::ostringstream m;
     if (info.class_names.empty()) {
@@ -87,6 +141,9 @@ Conditioning conditioning_of(const GenerationParams& p) {
   Conditioning c;
   c.class_label = p.class_label;
   c.guidance_scale = p.guidance_scale;
+  c.prompt = p.prompt;
+  c.negative_prompt = p.negative_prompt;
+  c.clip_skip = p.clip_skip;
   return c;
 }
 
@@ -136,7 +193,7 @@ class Generation {
     const RunShape shape = shape_of_run(info_, p);
     const GenerationParams& root = root_of(p);
     SeededNoise root_noise(root.seed);
-    const torch::Tensor seeded = root_noise.draw({1, info_.channels, info_.height, info_.width});
+    const torch::Tensor seeded = root_noise.draw(latent_shape(info_, root));
     SamplingRequest sampling;
     sampling.initial_noise = request_.initial_noise.defined() ? request_.initial_noise
                              : root.variation_strength > 0    ? initial_noise_for(info_, root)
@@ -249,11 +306,12 @@ int model_calls_of_run(const ModelInfo& model, const GenerationParams& params) {
 }
 
 torch::Tensor initial_noise_for(const ModelInfo& model, const GenerationParams& params) {
-  const torch::Tensor noise = initial_noise_for(model, params.seed);
+  const std::vector<int64_t> shape = latent_shape(model, params);
+  const torch::Tensor noise = SeededNoise(params.seed).draw(shape);
   if (params.variation_strength <= 0) {
     return noise;
   }
-  return slerp(params.variation_strength, noise, initial_noise_for(model, params.variation_seed));
+  return slerp(params.variation_strength, noise, SeededNoise(params.variation_seed).draw(shape));
 }
 
 std::vector<GenerationParams> variations_of(const GenerationParams& run, int count,

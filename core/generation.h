@@ -18,6 +18,10 @@ SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationPar
 // without running anything; the Error names the parameter and its range.
 void validate_generation(const ModelInfo& model, const GenerationParams& params);
 
+// The latent a run samples, [1, C, h, w]: the model's own size, or for a model that takes any
+// size, params.width × params.height over its latent scale.
+std::vector<int64_t> latent_shape(const ModelInfo& model, const GenerationParams& params);
+
 // The seeded N(0,1) initial latent of a run: [1, C, H, W] from a CPU generator seeded with
 // params.seed, the same draw as torch.randn(generator=torch.Generator().manual_seed(seed)).
 torch::Tensor initial_noise_for(const ModelInfo& model, uint64_t seed);

@@ -65,6 +65,11 @@ nlohmann::json to_json(const GenerationParams& p) {
                       {"seed", p.seed},
                       {"class_label", p.class_label},
                       {"guidance_scale", p.guidance_scale},
+                      {"prompt", p.prompt},
+                      {"negative_prompt", p.negative_prompt},
+                      {"clip_skip", p.clip_skip},
+                      {"width", p.width},
+                      {"height", p.height},
                       {"diffusers_exact", p.diffusers_exact},
                       {"init_image_hash", p.init_image_hash},
                       {"init_image_fit", p.init_image_fit},
@@ -136,6 +141,18 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
     p.class_label = json_integer(*label, key_name("class_label"), -1, kMaxClassLabel);
   }
   read_number(j, "guidance_scale", p.guidance_scale);
+  // Sidecars of pixel models from before these keys had no prompt and the model's own size.
+  read_key(j, "prompt", p.prompt);
+  read_key(j, "negative_prompt", p.negative_prompt);
+  if (const nlohmann::json* skip = value_of(j, "clip_skip")) {
+    p.clip_skip = static_cast<int>(json_integer(*skip, key_name("clip_skip"), 0, 64));
+  }
+  for (const auto& [key, out] : {std::pair<const char*, int*>{"width", &p.width},
+                                 std::pair<const char*, int*>{"height", &p.height}}) {
+    if (const nlohmann::json* size = value_of(j, key)) {
+      *out = static_cast<int>(json_integer(*size, key_name(key), 0, 1 << 16));
+    }
+  }
   // Sidecars from before this key were all made with diffusers' clipping and Heun arithmetic
   // (their DDIM stepped to the next listed timestep, which diffusers does only when N divides T).
   p.diffusers_exact = true;
@@ -166,7 +183,83 @@ GenerationParams generation_params_from_json(const nlohmann::json& j) {
   return p;
 }
 
+bool is_prompt_run(const GenerationParams& p) { return p.width > 0 && p.height > 0; }
+
+namespace {
+
+// A1111 infotext_utils.quote: a value with a comma, a newline or a colon goes in as JSON
+// (json.dumps, so ASCII-escaped).
+std::string a1111_quote(const std::string& value) {
+  if (value.find_first_of(",\n:") == std::string::npos) {
+    return value;
+  }
+  return nlohmann::json(value).dump(-1, ' ', true);
+}
+
+std::string a1111_parameters_line(const GenerationParams& p) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  const auto add = [&fields](const char* key, const auto& value) {
+    std::ostringstream v;
+    v << value;
+    fields.emplace_back(key, v.str());
+  };
+  // In create_infotext's order; keys without a value are left out, as A1111 drops None.
+  add("Steps", p.steps);
+  add("Sampler", a1111_sampler_label(p.sampler));
+  add("Schedule type", a1111_label(p.spacing));
+  add("CFG scale", p.guidance_scale);
+  add("Seed", p.seed);
+  add("Size", std::to_string(p.width) + "x" + std::to_string(p.height));
+  if (!p.model_hash.empty()) {
+    add("Model hash", p.model_hash);
+  }
+  add("Model", p.model_name.empty() ? std::string("unnamed") : p.model_name);
+  if (p.variation_strength > 0) {
+    add("Variation seed", p.variation_seed);
+    add("Variation seed strength", p.variation_strength);
+  }
+  if (p.clip_skip > 0) {
+    add("Clip skip", p.clip_skip + 1);  // A1111 counts the last layer as 1
+  }
+  // extra_generation_params: what A1111 has no field of its own for.
+  if (p.eta > 0 && sampler_uses_eta(p.sampler)) {
+    add("Eta", p.eta);
+  }
+  if (p.shift != 1.0) {
+    add("Shift", p.shift);
+  }
+  if (p.diffusers_exact) {
+    add("Diffusers exact", "yes");
+  }
+  if (p.parent) {
+    add("Branch of seed",
+        std::to_string(p.parent->seed) + " at step " + std::to_string(p.branch_step));
+  }
+  add("Version", std::string("Emergence ") + EMERGENCE_VERSION_STRING);
+  std::string line;
+  for (const auto& [key, value] : fields) {
+    line += (line.empty() ? "" : ", ") + key + ": " + a1111_quote(value);
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string to_parameters_text(const GenerationParams& p) {
+  if (!is_prompt_run(p)) {
+    return to_parameters_line(p);
+  }
+  std::string text = p.prompt;
+  if (!p.negative_prompt.empty()) {
+    text += "\nNegative prompt: " + p.negative_prompt;
+  }
+  return text + "\n" + a1111_parameters_line(p);
+}
+
 std::string to_parameters_line(const GenerationParams& p) {
+  if (is_prompt_run(p)) {
+    return a1111_parameters_line(p);
+  }
   std::ostringstream s;
   s << "Steps: " << p.steps << ", Sampler: " << p.sampler << ", Schedule: " << to_string(p.spacing)
     << ", Shift: " << p.shift;

@@ -24,6 +24,15 @@ struct GenerationParams {
   uint64_t seed = 0;
   int64_t class_label = -1;  // < 0: unconditional
   double guidance_scale = 1.0;
+  // Text-conditioned models (Stable Diffusion): what to draw and what to steer away from (the
+  // unconditional half of classifier-free guidance), and diffusers' clip_skip (0: the text
+  // encoder's last layer; A1111's "Clip skip: 2" is 1).
+  std::string prompt;
+  std::string negative_prompt;
+  int clip_skip = 0;
+  // The image size in pixels, for models that take any size; 0: the model's own.
+  int width = 0;
+  int height = 0;
   // diffusers' own arithmetic where ours is deliberately different: DDIM keeps the unclipped ε̂
   // after clipping x̂0 and steps to t − T/N, Heun's corrector and DPM2's full step extrapolate on
   // steps where σ falls over threefold, and DPM++ 3M SDE weighs D2 by −1 − O(h).
@@ -55,7 +64,15 @@ nlohmann::json to_json(const GenerationParams& params);
 // Reads what to_json wrote; unknown keys are ignored. Every key that shapes the image must be
 // present: a missing one, or a wrong type, is an Error naming the key.
 GenerationParams generation_params_from_json(const nlohmann::json& json);
-// AUTOMATIC1111's one-line style: "Steps: 50, Sampler: ddim, Schedule: leading, Shift: 1, …".
+// A prompt run: one whose params carry an image size (text-to-image models always record one).
+bool is_prompt_run(const GenerationParams& params);
+// AUTOMATIC1111's one-line style. A prompt run's is A1111's own infotext line, field for field
+// (modules/processing.py create_infotext): "Steps: 20, Sampler: Euler a, Schedule type: Karras,
+// CFG scale: 7, Seed: 1, Size: 512x512, Model hash: …, Model: …, …, Version: …"; a pixel
+// model's is "Steps: 50, Sampler: ddim, Schedule: leading, Shift: 1, …".
 std::string to_parameters_line(const GenerationParams& params);
+// The PNG "parameters" text: for a prompt run A1111's layout (the prompt, a "Negative prompt:"
+// line unless it is empty, then the line above), so A1111's PNG Info reads it; else the line.
+std::string to_parameters_text(const GenerationParams& params);
 
 }  // namespace emergence

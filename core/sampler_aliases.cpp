@@ -12,6 +12,7 @@ namespace {
 struct SamplerSpelling {
   const char* spelling;  // matched in any letter case
   const char* sampler;   // ours
+  bool a1111 = false;    // A1111's label, the one its infotext writes
 };
 
 // Other apps' names for our samplers: one row per spelling, and a row only for a sampler that
@@ -20,34 +21,34 @@ struct SamplerSpelling {
 // where A1111 uses them, so the table is the whole mapping. ComfyUI's "ddim" is k-diffusion's Euler
 // on its own σ schedule, which is our DDIM with η = 0 on the same steps up to the timestep grid.
 constexpr SamplerSpelling kSamplerSpellings[] = {
-    {"DDIM", "ddim"},                                // A1111 (modules/sd_samplers_timesteps.py)
-    {"Euler", "euler"},                              // A1111
-    {"Euler a", "euler_a"},                          // A1111
-    {"euler_ancestral", "euler_a"},                  // ComfyUI KSAMPLER_NAMES
-    {"Heun", "heun"},                                // A1111
-    {"DPM++ 2M", "dpmpp_2m"},                        // A1111
-    {"LMS", "lms"},                                  // A1111
-    {"DPM2", "dpm2"},                                // A1111
-    {"dpm_2", "dpm2"},                               // ComfyUI
-    {"DPM2 a", "dpm2_a"},                            // A1111
-    {"dpm_2_ancestral", "dpm2_a"},                   // ComfyUI
-    {"DPM++ 2M SDE", "dpmpp_2m_sde"},                // A1111
-    {"dpmpp_2m_sde_gpu", "dpmpp_2m_sde"},            // ComfyUI (its noise drawn on the GPU)
-    {"DPM++ 2M SDE Heun", "dpmpp_2m_sde_heun"},      // A1111
-    {"dpmpp_2m_sde_heun_gpu", "dpmpp_2m_sde_heun"},  // ComfyUI
-    {"DPM++ SDE", "dpmpp_sde"},                      // A1111
-    {"DPM++ 2S a", "dpmpp_2s_a"},                    // A1111
-    {"dpmpp_2s_ancestral", "dpmpp_2s_a"},            // ComfyUI
-    {"DPM++ 3M SDE", "dpmpp_3m_sde"},                // A1111
-    {"dpmpp_3m_sde_gpu", "dpmpp_3m_sde"},            // ComfyUI
-    {"dpmpp_sde_gpu", "dpmpp_sde"},                  // ComfyUI
+    {"DDIM", "ddim", true},                            // A1111 (modules/sd_samplers_timesteps.py)
+    {"Euler", "euler", true},                          // A1111
+    {"Euler a", "euler_a", true},                      // A1111
+    {"euler_ancestral", "euler_a"},                    // ComfyUI KSAMPLER_NAMES
+    {"Heun", "heun", true},                            // A1111
+    {"DPM++ 2M", "dpmpp_2m", true},                    // A1111
+    {"LMS", "lms", true},                              // A1111
+    {"DPM2", "dpm2", true},                            // A1111
+    {"dpm_2", "dpm2"},                                 // ComfyUI
+    {"DPM2 a", "dpm2_a", true},                        // A1111
+    {"dpm_2_ancestral", "dpm2_a"},                     // ComfyUI
+    {"DPM++ 2M SDE", "dpmpp_2m_sde", true},            // A1111
+    {"dpmpp_2m_sde_gpu", "dpmpp_2m_sde"},              // ComfyUI (its noise drawn on the GPU)
+    {"DPM++ 2M SDE Heun", "dpmpp_2m_sde_heun", true},  // A1111
+    {"dpmpp_2m_sde_heun_gpu", "dpmpp_2m_sde_heun"},    // ComfyUI
+    {"DPM++ SDE", "dpmpp_sde", true},                  // A1111
+    {"DPM++ 2S a", "dpmpp_2s_a", true},                // A1111
+    {"dpmpp_2s_ancestral", "dpmpp_2s_a"},              // ComfyUI
+    {"DPM++ 3M SDE", "dpmpp_3m_sde", true},            // A1111
+    {"dpmpp_3m_sde_gpu", "dpmpp_3m_sde"},              // ComfyUI
+    {"dpmpp_sde_gpu", "dpmpp_sde"},                    // ComfyUI
     // A1111's UniPC and ComfyUI's uni_pc are bh1 of order 3, uni_pc_bh2 bh2 of order 3 (ComfyUI
     // also drops the next-to-last σ and ends at σ = 0.001 for them; those are schedule choices).
-    {"UniPC", "unipc_bh1_3"},   // A1111 (shared_options: uni_pc_variant bh1, uni_pc_order 3)
-    {"uni_pc", "unipc_bh1_3"},  // ComfyUI SAMPLER_NAMES
-    {"uni_pc_bh2", "unipc_3"},  // ComfyUI SAMPLER_NAMES
-    {"DEIS", "deis"},           // InvokeAI's deis; ComfyUI's deis is another implementation
-    {"LCM", "lcm"},             // A1111; ComfyUI's lcm is ours in name (see lcm_sampler.h)
+    {"UniPC", "unipc_bh1_3", true},  // A1111 (shared_options: uni_pc_variant bh1, uni_pc_order 3)
+    {"uni_pc", "unipc_bh1_3"},       // ComfyUI SAMPLER_NAMES
+    {"uni_pc_bh2", "unipc_3"},       // ComfyUI SAMPLER_NAMES
+    {"DEIS", "deis"},                // InvokeAI's deis; ComfyUI's deis is another implementation
+    {"LCM", "lcm", true},            // A1111; ComfyUI's lcm is ours in name (see lcm_sampler.h)
 };
 
 bool same_name(const std::string& a, const std::string& b) {
@@ -106,6 +107,15 @@ SamplerChoice parse_sampler_choice(const std::string& name) {
   throw Error("unknown sampler '" + name + "' (known: " + known +
               "; A1111's and ComfyUI's names for them are accepted too, such as 'Euler a' or "
               "'DPM++ 2M Karras')");
+}
+
+std::string a1111_sampler_label(const std::string& sampler) {
+  for (const SamplerSpelling& row : kSamplerSpellings) {
+    if (row.a1111 && sampler == row.sampler) {
+      return row.spelling;
+    }
+  }
+  return sampler;
 }
 
 std::vector<std::pair<std::string, std::string>> sampler_spellings() {

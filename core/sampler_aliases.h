@@ -21,6 +21,9 @@ struct SamplerChoice {
 // An unknown name is an Error that lists the known ones.
 SamplerChoice parse_sampler_choice(const std::string& name);
 
+// A1111's label for one of our samplers ("Euler a" for euler_a); ours where A1111 has none.
+std::string a1111_sampler_label(const std::string& sampler);
+
 // Every row of the table of other apps' sampler names: (spelling, our sampler name).
 std::vector<std::pair<std::string, std::string>> sampler_spellings();
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "image_guide.h"
@@ -19,6 +20,11 @@ namespace emergence {
 struct Conditioning {
   int64_t class_label = -1;
   double guidance_scale = 1.0;
+  // Text-conditioned models: the prompt, the negative prompt (the unconditional half of
+  // guidance) and diffusers' clip_skip. Models without a text encoder ignore them.
+  std::string prompt;
+  std::string negative_prompt;
+  int clip_skip = 0;
 };
 
 // The network as a sampler sees it: the scaled latent and the timestep in, the raw model output

@@ -13,24 +13,26 @@ namespace {
 
 struct ScheduleRow {
   Spacing spacing;
-  const char* name;  // ours: sidecars, --schedule and the GUI use it
-  bool sigmas;       // defines_sigmas()
+  const char* name;   // ours: sidecars, --schedule and the GUI use it
+  bool sigmas;        // defines_sigmas()
+  const char* a1111;  // A1111's "Schedule type" label (modules/sd_schedulers.py), if it has one
 };
 
 // In the GUI's order: diffusers' spacings, then the σ schedules, then ComfyUI's index ones.
 constexpr ScheduleRow kSchedules[] = {
-    {Spacing::Leading, "leading", false},           // diffusers timestep_spacing
-    {Spacing::Linspace, "linspace", false},         // diffusers timestep_spacing
-    {Spacing::Trailing, "trailing", false},         // diffusers timestep_spacing
-    {Spacing::Karras, "karras", true},              // diffusers use_karras_sigmas
-    {Spacing::Exponential, "exponential", true},    // diffusers use_exponential_sigmas
-    {Spacing::Beta, "beta", true},                  // diffusers use_beta_sigmas
-    {Spacing::KlOptimal, "kl_optimal", true},       // ComfyUI, A1111
-    {Spacing::AlignYourSteps, "ays", true},         // diffusers AysSchedules, A1111, ComfyUI
-    {Spacing::Normal, "normal", true},              // ComfyUI, A1111
-    {Spacing::SgmUniform, "sgm_uniform", true},     // ComfyUI, A1111
-    {Spacing::Simple, "simple", false},             // ComfyUI, A1111
-    {Spacing::DdimUniform, "ddim_uniform", false},  // ComfyUI, A1111
+    {Spacing::Leading, "leading", false, nullptr},               // diffusers timestep_spacing
+    {Spacing::Linspace, "linspace", false, nullptr},             // diffusers timestep_spacing
+    {Spacing::Trailing, "trailing", false, nullptr},             // diffusers timestep_spacing
+    {Spacing::Karras, "karras", true, "Karras"},                 // diffusers use_karras_sigmas
+    {Spacing::Exponential, "exponential", true, "Exponential"},  // diffusers use_exponential_sigmas
+    {Spacing::Beta, "beta", true, "Beta"},                       // diffusers use_beta_sigmas
+    {Spacing::KlOptimal, "kl_optimal", true, "KL Optimal"},      // ComfyUI, A1111
+    {Spacing::AlignYourSteps, "ays", true,
+     "Align Your Steps"},                         // diffusers AysSchedules, A1111, ComfyUI
+    {Spacing::Normal, "normal", true, "Normal"},  // ComfyUI, A1111
+    {Spacing::SgmUniform, "sgm_uniform", true, "SGM Uniform"},  // ComfyUI, A1111
+    {Spacing::Simple, "simple", false, "Simple"},               // ComfyUI, A1111
+    {Spacing::DdimUniform, "ddim_uniform", false, "DDIM"},      // ComfyUI, A1111
 };
 
 struct Spelling {
@@ -136,6 +138,11 @@ Spacing parse_spacing(const std::string& name) {
 }
 
 std::string to_string(Spacing spacing) { return row_of(spacing).name; }
+
+std::string a1111_label(Spacing spacing) {
+  const ScheduleRow& row = row_of(spacing);
+  return row.a1111 != nullptr ? row.a1111 : row.name;
+}
 
 std::vector<std::string> spacing_names() {
   std::vector<std::string> names;

@@ -34,6 +34,9 @@ enum class Spacing {
 Spacing parse_spacing(const std::string& name);
 // The same without the error: nullopt for a name that is no schedule's.
 std::optional<Spacing> find_spacing(const std::string& name);
+// A1111's "Schedule type" label ("Karras", "SGM Uniform"); ours for diffusers' spacings, which
+// A1111 has no label for.
+std::string a1111_label(Spacing spacing);
 std::string to_string(Spacing spacing);
 // Our names, in the order the GUI offers them.
 std::vector<std::string> spacing_names();

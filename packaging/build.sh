@@ -12,6 +12,7 @@ packages=(
   fonts-noto-color-emoji unicode-data  # the emoji training set: font and emoji-test.txt
   libgif-dev libwebp-dev zlib1g-dev  # export: animated GIF, animated WebP, PNG text chunks
   libcli11-dev       # the command-line parser (header-only)
+  libicu-dev         # the CLIP tokenizer: Unicode lower-casing, letter and number classes
 )
 # Callers that need more (packaging/deb.sh) name them here, space-separated.
 read -ra extra_packages <<< "${EMERGENCE_EXTRA_PACKAGES:-}"

@@ -22,6 +22,13 @@
 namespace emergence {
 namespace {
 
+Conditioning class_guidance(int64_t label, double scale) {
+  Conditioning c;
+  c.class_label = label;
+  c.guidance_scale = scale;
+  return c;
+}
+
 namespace fs = std::filesystem;
 using test::data_path;
 
@@ -129,10 +136,10 @@ TEST_F(ModelFolderTest, GuidanceIsOneBatchOfUnconditionalAndConditional) {
   const torch::Tensor cond = unet->forward(x, t, torch::tensor({3}));
   const torch::Tensor uncond = unet->forward(x, t, torch::tensor({9}));
 
-  const torch::Tensor guided = model->denoise(x, 250.0, {3, 2.5});
+  const torch::Tensor guided = model->denoise(x, 250.0, class_guidance(3, 2.5));
   EXPECT_LT(test::max_abs_error(guided, uncond + 2.5 * (cond - uncond)), 1e-4);
-  EXPECT_LT(test::max_abs_error(model->denoise(x, 250.0, {3, 1.0}), cond), 1e-5);
-  EXPECT_LT(test::max_abs_error(model->denoise(x, 250.0, {-1, 4.0}), uncond), 1e-5);
+  EXPECT_LT(test::max_abs_error(model->denoise(x, 250.0, class_guidance(3, 1.0)), cond), 1e-5);
+  EXPECT_LT(test::max_abs_error(model->denoise(x, 250.0, class_guidance(-1, 4.0)), uncond), 1e-5);
 }
 
 TEST_F(ModelFolderTest, WithoutNullClassGuidanceIsSkipped) {
@@ -142,8 +149,8 @@ TEST_F(ModelFolderTest, WithoutNullClassGuidanceIsSkipped) {
   c10::InferenceMode inference;
   const torch::Tensor x = torch::randn({1, 3, 16, 16});
   const torch::Tensor cond = unet->forward(x, torch::tensor({600.0f}), torch::tensor({7}));
-  EXPECT_LT(test::max_abs_error(model->denoise(x, 600.0, {7, 3.0}), cond), 1e-5);
-  EXPECT_THROW(model->denoise(x, 600.0, {-1, 1.0}), Error);
+  EXPECT_LT(test::max_abs_error(model->denoise(x, 600.0, class_guidance(7, 3.0)), cond), 1e-5);
+  EXPECT_THROW(model->denoise(x, 600.0, class_guidance(-1, 1.0)), Error);
 }
 
 TEST_F(ModelFolderTest, BrokenFoldersAreNamedInTheError) {

@@ -228,5 +228,41 @@ TEST(Sha256Test, MatchesFips180Vectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+// SafetensorsFile: F16 and BF16 tensors stay in their stored dtype as views into the mapping,
+// an unaligned one is copied, and integer tensors (an LDM file's position_ids) are skipped.
+TEST_F(SafetensorsTest, MappedFileKeepsStoredTypesAndSkipsIntegers) {
+  const uint16_t half_one = 0x3c00, half_two = 0x4000;  // 1.0 and 2.0 in IEEE binary16
+  const uint16_t bf16_three = 0x4040;                   // 3.0 in bfloat16
+  std::string data;
+  const auto put16 = [&data](uint16_t v) {
+    data.push_back(static_cast<char>(v & 0xff));
+    data.push_back(static_cast<char>(v >> 8));
+  };
+  put16(half_one);
+  put16(half_two);
+  put16(bf16_three);
+  data += std::string(8, '\0');  // I64 zero
+  data += std::string(1, '\1');  // U8 one
+  put16(half_two);               // at an odd offset: copied, not viewed
+  std::string header = R"({"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},)"
+                       R"("b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]},)"
+                       R"("ids":{"dtype":"I64","shape":[1],"data_offsets":[6,14]},)"
+                       R"("flag":{"dtype":"U8","shape":[1],"data_offsets":[14,15]},)"
+                       R"("odd":{"dtype":"F16","shape":[1],"data_offsets":[15,17]}})";
+  header.append((8 - header.size() % 8) % 8, ' ');
+  const std::string path = write_raw("mixed.safetensors", header, data);
+  const SafetensorsFile file(path);
+  ASSERT_EQ(file.tensors().size(), 3u);
+  EXPECT_EQ(file.skipped(), (std::vector<std::string>{"flag", "ids"}));
+  const torch::Tensor& h = file.tensors().at("h");
+  EXPECT_EQ(h.scalar_type(), torch::kFloat16);
+  EXPECT_TRUE(torch::equal(h.to(torch::kFloat32), torch::tensor({1.0f, 2.0f})));
+  EXPECT_EQ(file.tensors().at("b").scalar_type(), torch::kBFloat16);
+  EXPECT_EQ(file.tensors().at("b").item<float>(), 3.0f);
+  EXPECT_EQ(file.tensors().at("odd").to(torch::kFloat32).item<float>(), 2.0f);
+  // The owned reader refuses the integer tensor rather than skipping it.
+  expect_rejected(path, {"tensor 'flag'", "U8"});
+}
+
 }  // namespace
 }  // namespace emergence

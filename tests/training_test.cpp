@@ -283,8 +283,10 @@ TEST(Trainer, GuidanceScaleOneEqualsTheUnguidedPrediction) {
   auto model = load_diffusion_model(dir.string());
   torch::NoGradGuard no_grad;
   const auto x = torch::randn({1, 3, 8, 8});
-  Conditioning guided{1, 1.0};
-  Conditioning stronger{1, 3.0};
+  Conditioning guided;
+  guided.class_label = 1;
+  Conditioning stronger = guided;
+  stronger.guidance_scale = 3.0;
   const auto unguided =
       trainer.ema_model()->forward(x, torch::tensor({100.0}), torch::tensor({int64_t{1}}));
   EXPECT_TRUE(torch::allclose(model->denoise(x, 100.0, guided), unguided, 1e-5, 1e-6));

@@ -132,6 +132,13 @@ TEST(MainWindowTest, BadModelFoldersShowAnErrorAndTheAppKeepsWorking) {
   ASSERT_TRUE(rejected.wait(60000));
   EXPECT_TRUE(window.banner()->text().contains(QStringLiteral("schedulers")));
   EXPECT_TRUE(window.hasModel());  // the previous model stays loaded
+
+  // A Stable Diffusion folder is named as such, with the command that runs it.
+  window.openModelFolder(test_data_dir(QStringLiteral("sd/tiny_sd1")));
+  ASSERT_TRUE(rejected.wait(60000));
+  EXPECT_TRUE(window.banner()->text().contains(QStringLiteral("Stable Diffusion")));
+  EXPECT_TRUE(window.banner()->text().contains(QStringLiteral("emergence generate")));
+  EXPECT_TRUE(window.hasModel());
   ASSERT_TRUE(run_to_end(window, 5));
   EXPECT_EQ(window.frames().count(), 6);
 }

@@ -5,7 +5,9 @@
 
 #include "core/display_image.h"
 #include "core/generation.h"
+#include "core/error.h"
 #include "core/model/unet_diffusion_model.h"
+#include "core/sd/stable_diffusion_folder.h"
 #include "core/thread_chooser.h"
 #include "core/trajectory.h"
 #include "frame_images.h"
@@ -52,7 +54,16 @@ void SamplingWorker::loadModel(const QString& folder) {
   QElapsedTimer clock;
   clock.start();
   try {
-    std::shared_ptr<DiffusionModel> model = load_diffusion_model(folder.toStdString());
+    const std::string path = folder.toStdString();
+    if (is_text_to_image_pipeline(path)) {
+      // Other families are refused with their reason; SD 1/2 run from the command line until the
+      // window learns latents (the prompt box, previews and decode).
+      read_stable_diffusion_folder(path);
+      throw Error(path + " is a Stable Diffusion model, which the window does not open yet; " +
+                  "run it with: emergence generate --model \"" + path +
+                  "\" --prompt \"…\" --out image.png");
+    }
+    std::shared_ptr<DiffusionModel> model = load_diffusion_model(path);
     auto info = std::make_shared<const ModelInfo>(model->info());
     model_ = std::move(model);
     threads_ = std::make_unique<ThreadChooser>(ThreadChooser::for_this_process());

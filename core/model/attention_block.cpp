@@ -2,10 +2,9 @@
 
 #include <ATen/ATen.h>
 
-#include <cmath>
-
 #include "core/error.h"
 #include "layer_ops.h"
+#include "multi_head_attention.h"
 
 namespace emergence {
 
@@ -31,28 +30,12 @@ AttentionBlockImpl::AttentionBlockImpl(const AttentionBlockOptions& o) : options
 torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x, bool fast) const {
   const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
   const int64_t tokens = h * w;
-  const int64_t d = options_.head_dim;
   torch::Tensor normed = group_norm ? emergence::group_norm(x, group_norm) : x;
   // [B, C, H, W] -> [B, H·W, C]: a free view when x is channels-last.
   const torch::Tensor sequence = normed.reshape({b, c, tokens}).transpose(1, 2);
 
-  // diffusers head_to_batch_dim: [B, T, heads·d] -> [B·heads, T, d].
-  auto split_heads = [&](const torch::Tensor& t) {
-    return t.reshape({b, tokens, heads_, d}).permute({0, 2, 1, 3}).reshape({b * heads_, tokens, d});
-  };
-  const torch::Tensor q = split_heads(linear(sequence, to_q));
-  const torch::Tensor k = split_heads(linear(sequence, to_k));
-  const torch::Tensor v = split_heads(linear(sequence, to_v));
-
-  // diffusers get_attention_scores: baddbmm with beta 0 and alpha 1/√d, softmax in float32.
-  const torch::Tensor unused = at::empty({b * heads_, tokens, tokens}, q.options());
-  const torch::Tensor scores =
-      at::baddbmm(unused, q, k.transpose(1, 2), /*beta=*/0, /*alpha=*/1.0 / std::sqrt(double(d)));
-  const torch::Tensor probs = at::softmax(scores, -1);
-  const torch::Tensor attended = at::bmm(probs, v)
-                                     .reshape({b, heads_, tokens, d})
-                                     .permute({0, 2, 1, 3})
-                                     .reshape({b, tokens, heads_ * d});
+  const torch::Tensor attended = multi_head_attention(
+      linear(sequence, to_q), linear(sequence, to_k), linear(sequence, to_v), heads_);
   torch::Tensor out = linear(attended, out_projection).transpose(1, 2).reshape({b, c, h, w});
   const bool in_place = use_fast_path(fast);
   out = in_place ? out.add_(x) : out + x;

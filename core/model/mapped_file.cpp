@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -34,6 +35,15 @@ MappedFile::MappedFile(const std::string& path) {
   }
   // The mapping keeps the file's pages alive; the descriptor is no longer needed.
   ::close(fd);
+}
+
+void MappedFile::release(size_t offset, size_t length) const {
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t begin = (offset + page - 1) / page * page;
+  const size_t end = std::min(offset + length, size_) / page * page;
+  if (data_ != nullptr && end > begin) {
+    ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
+  }
 }
 
 MappedFile::~MappedFile() {

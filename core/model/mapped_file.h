@@ -16,6 +16,9 @@ class MappedFile {
 
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
+  // Drops the whole pages of [offset, offset + length) from this process's resident memory
+  // (madvise MADV_DONTNEED): read again, they come back from the file.
+  void release(size_t offset, size_t length) const;
 
  private:
   const uint8_t* data_ = nullptr;

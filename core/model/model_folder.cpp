@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
-#include <sstream>
 
 #include "core/error.h"
 #include "core/file_sink.h"
 #include "core/json_file.h"
 #include "core/staged_output.h"
+#include "module_weights.h"
 #include "safetensors.h"
 #include "sha256.h"
 
@@ -22,24 +22,6 @@ constexpr const char* kWeightsFile = "diffusion_pytorch_model.safetensors";
 bool is_file(const fs::path& p) {
   std::error_code ignored;
   return fs::is_regular_file(p, ignored);
-}
-
-std::string shape_text(at::IntArrayRef shape) {
-  std::ostringstream s;
-  s << shape;
-  return s.str();
-}
-
-// At most 20 names, so a completely wrong file still gives a readable message.
-std::string name_list(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size() && i < 20; ++i) {
-    out += (i ? ", " : "") + names[i];
-  }
-  if (names.size() > 20) {
-    out += ", … and " + std::to_string(names.size() - 20) + " more";
-  }
-  return out;
 }
 
 // Names from diffusers' deprecated AttentionBlock (kept by google/ddpm-cifar10-32 and other early
@@ -150,16 +132,7 @@ std::string model_hash(const ModelFolder& folder) {
   return hash.hex_digest().substr(0, 12);
 }
 
-std::map<std::string, torch::Tensor> state_dict(UNet2DModel& model) {
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& item : model->named_parameters()) {
-    tensors[item.key()] = item.value();
-  }
-  for (const auto& item : model->named_buffers()) {
-    tensors[item.key()] = item.value();
-  }
-  return tensors;
-}
+std::map<std::string, torch::Tensor> state_dict(UNet2DModel& model) { return module_state(*model); }
 
 void load_weights(UNet2DModel& model, const std::map<std::string, torch::Tensor>& tensors,
                   const std::string& origin) {
@@ -177,39 +150,7 @@ void load_weights(UNet2DModel& model, const std::map<std::string, torch::Tensor>
       throw Error(origin + ": tensor '" + target + "' appears twice (old and new name)");
     }
   }
-  std::map<std::string, torch::Tensor> expected = state_dict(model);
-  std::vector<std::string> missing, unexpected;
-  for (const auto& item : expected) {
-    if (!renamed.count(item.first)) {
-      missing.push_back(item.first);
-    }
-  }
-  for (const auto& item : renamed) {
-    if (!expected.count(item.first)) {
-      unexpected.push_back(item.first);
-    }
-  }
-  if (!missing.empty() || !unexpected.empty()) {
-    std::string message = origin + " does not match the model's config.json:";
-    if (!missing.empty()) {
-      message += " missing tensors: " + name_list(missing) + ".";
-    }
-    if (!unexpected.empty()) {
-      message += " unexpected tensors: " + name_list(unexpected) + ".";
-    }
-    throw Error(message);
-  }
-  for (const auto& [name, target] : expected) {
-    const torch::Tensor& source = renamed.at(name);
-    if (source.sizes() != target.sizes()) {
-      throw Error(origin + ": tensor '" + name + "' has shape " + shape_text(source.sizes()) +
-                  " in the file but the model expects " + shape_text(target.sizes()));
-    }
-  }
-  torch::NoGradGuard no_grad;
-  for (auto& [name, target] : expected) {
-    target.copy_(renamed.at(name));
-  }
+  copy_module_weights(*model, renamed, origin, "the model's config.json");
 }
 
 UNet2DModel load_unet(const ModelFolder& folder) {

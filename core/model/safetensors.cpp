@@ -22,6 +22,7 @@ struct Entry {
   std::string name;
   torch::ScalarType dtype = torch::kFloat32;
   std::vector<int64_t> shape;
+  std::string dtype_name;
   uint64_t begin = 0;
   uint64_t end = 0;
 };
@@ -36,21 +37,30 @@ std::string shape_text(const std::vector<int64_t>& shape) {
   return s.str();
 }
 
-// Element type and size of a safetensors dtype name; only the float types we convert.
+// Element type and size of a safetensors dtype name. Only F32, F16 and BF16 are read as
+// numbers; the others are known so that a file's layout can be checked and those tensors skipped.
 bool parse_dtype(const std::string& name, torch::ScalarType& type, uint64_t& bytes) {
-  if (name == "F32") {
-    type = torch::kFloat32;
-    bytes = 4;
-  } else if (name == "F16") {
-    type = torch::kFloat16;
-    bytes = 2;
-  } else if (name == "BF16") {
-    type = torch::kBFloat16;
-    bytes = 2;
-  } else {
-    return false;
+  static const struct {
+    const char* name;
+    torch::ScalarType type;
+    uint64_t bytes;
+  } kTypes[] = {{"F32", torch::kFloat32, 4},   {"F16", torch::kFloat16, 2},
+                {"BF16", torch::kBFloat16, 2}, {"F64", torch::kFloat64, 8},
+                {"I64", torch::kInt64, 8},     {"I32", torch::kInt32, 4},
+                {"I16", torch::kInt16, 2},     {"I8", torch::kInt8, 1},
+                {"U8", torch::kUInt8, 1},      {"BOOL", torch::kBool, 1}};
+  for (const auto& t : kTypes) {
+    if (name == t.name) {
+      type = t.type;
+      bytes = t.bytes;
+      return true;
+    }
   }
-  return true;
+  return false;
+}
+
+bool is_weight_type(torch::ScalarType type) {
+  return type == torch::kFloat32 || type == torch::kFloat16 || type == torch::kBFloat16;
 }
 
 struct ParsedHeader {
@@ -88,9 +98,9 @@ Entry parse_entry(const std::string& name, const nlohmann::json& value, uint64_t
   }
   uint64_t element_bytes = 0;
   if (!parse_dtype(dtype->get<std::string>(), e.dtype, element_bytes)) {
-    throw Error(where + " has dtype " + dtype->get<std::string>() +
-                "; only F32, F16 and BF16 are supported");
+    throw Error(where + " has unknown dtype " + dtype->get<std::string>());
   }
+  e.dtype_name = dtype->get<std::string>();
   const auto shape = value.find("shape");
   if (shape == value.end() || !shape->is_array()) {
     throw Error(where + " has no shape array");
@@ -202,9 +212,45 @@ std::map<std::string, torch::Tensor> read_safetensors(const std::string& path) {
   const ParsedHeader header = parse_header(file, path);
   std::map<std::string, torch::Tensor> tensors;
   for (const Entry& e : header.entries) {
+    if (!is_weight_type(e.dtype)) {
+      throw Error(path + ": tensor '" + e.name + "' has dtype " + e.dtype_name +
+                  "; only F32, F16 and BF16 are supported");
+    }
     tensors[e.name] = to_float_tensor(e, file.data() + header.data_start);
   }
   return tensors;
+}
+
+SafetensorsFile::SafetensorsFile(const std::string& path)
+    : path_(path), file_(std::make_shared<MappedFile>(path)) {
+  const ParsedHeader header = parse_header(*file_, path);
+  metadata_ = header.metadata;
+  const uint8_t* data = file_->data() + header.data_start;
+  for (const Entry& e : header.entries) {
+    if (!is_weight_type(e.dtype)) {
+      skipped_.push_back(e.name);
+      continue;
+    }
+    const uint8_t* begin = data + e.begin;
+    const size_t element = torch::elementSize(e.dtype);
+    if (e.end == e.begin || reinterpret_cast<uintptr_t>(begin) % element != 0) {
+      // Offsets carry no alignment guarantee; an unaligned tensor is copied instead.
+      tensors_[e.name] = to_float_tensor(e, data).to(e.dtype);
+      continue;
+    }
+    ranges_[e.name] = {header.data_start + e.begin, e.end - e.begin};
+    std::shared_ptr<MappedFile> keep = file_;
+    tensors_[e.name] = torch::from_blob(
+        const_cast<uint8_t*>(begin), e.shape, [keep](void*) {},
+        torch::TensorOptions().dtype(e.dtype));
+  }
+}
+
+void SafetensorsFile::release(const std::string& name) const {
+  const auto range = ranges_.find(name);
+  if (range != ranges_.end()) {
+    file_->release(range->second.first, range->second.second);
+  }
 }
 
 std::map<std::string, std::string> read_safetensors_metadata(const std::string& path) {

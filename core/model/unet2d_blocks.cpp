@@ -5,20 +5,6 @@
 namespace emergence {
 namespace {
 
-ResnetBlockOptions resnet_options(const BlockOptions& shared, int64_t in, int64_t out,
-                                  double output_scale_factor = 1.0) {
-  ResnetBlockOptions o;
-  o.in_channels = in;
-  o.out_channels = out;
-  o.temb_channels = shared.temb_channels;
-  o.groups = shared.groups;
-  o.eps = shared.eps;
-  o.activation = shared.activation;
-  o.scale_shift = shared.scale_shift;
-  o.output_scale_factor = output_scale_factor;
-  return o;
-}
-
 AttentionBlockOptions attention_options(int64_t channels, int64_t head_dim,
                                         std::optional<int64_t> groups, double eps,
                                         double rescale = 1.0) {
@@ -29,17 +15,6 @@ AttentionBlockOptions attention_options(int64_t channels, int64_t head_dim,
   o.eps = eps;
   o.rescale_output_factor = rescale;
   return o;
-}
-
-// Registers `items` as the ModuleList `name`, the container diffusers' state-dict names go through.
-template <typename Holder>
-void register_list(torch::nn::Module& owner, const std::string& name,
-                   const std::vector<Holder>& items) {
-  torch::nn::ModuleList list;
-  for (const auto& item : items) {
-    list->push_back(item);
-  }
-  owner.register_module(name, list);
 }
 
 // The layers of a down or up block: one resnet per entry of resnet_in (its input channels), each
@@ -55,13 +30,27 @@ void build_layers(torch::nn::Module& owner, const BlockOptions& shared,
           attention_options(out_channels, attention_head_dim, shared.groups, shared.eps));
     }
   }
-  register_list(owner, "resnets", resnets);
+  register_module_list(owner, "resnets", resnets);
   if (attention) {
-    register_list(owner, "attentions", attentions);
+    register_module_list(owner, "attentions", attentions);
   }
 }
 
 }  // namespace
+
+ResnetBlockOptions resnet_options(const BlockOptions& shared, int64_t in, int64_t out,
+                                  double output_scale_factor) {
+  ResnetBlockOptions o;
+  o.in_channels = in;
+  o.out_channels = out;
+  o.temb_channels = shared.temb_channels;
+  o.groups = shared.groups;
+  o.eps = shared.eps;
+  o.activation = shared.activation;
+  o.scale_shift = shared.scale_shift;
+  o.output_scale_factor = output_scale_factor;
+  return o;
+}
 
 DownBlockImpl::DownBlockImpl(const BlockOptions& shared, const DownBlockOptions& o) {
   std::vector<int64_t> resnet_in;
@@ -138,7 +127,7 @@ torch::Tensor UpBlockImpl::forward(torch::Tensor x, std::vector<torch::Tensor>& 
     }
   }
   if (conv_upsampler_) {
-    x = conv_upsampler_->forward(x, fast);
+    x = conv_upsampler_->forward(x, fast, next_skip_size(skips));
   } else if (resnet_upsampler_) {
     x = resnet_upsampler_->forward(x, temb, fast);
   }
@@ -150,11 +139,11 @@ MidBlockImpl::MidBlockImpl(const BlockOptions& shared, const MidBlockOptions& o)
     resnet_list_.emplace_back(
         resnet_options(shared, o.channels, o.channels, o.output_scale_factor));
   }
-  register_list(*this, "resnets", resnet_list_);
+  register_module_list(*this, "resnets", resnet_list_);
   if (o.add_attention) {
     attention_ = AttentionBlock(attention_options(
         o.channels, o.attention_head_dim, o.attention_groups, shared.eps, o.output_scale_factor));
-    register_list(*this, "attentions", std::vector<AttentionBlock>{attention_});
+    register_module_list(*this, "attentions", std::vector<AttentionBlock>{attention_});
   }
 }
 

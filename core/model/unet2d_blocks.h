@@ -6,6 +6,7 @@
 #include <torch/types.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "attention_block.h"
@@ -22,6 +23,22 @@ struct BlockOptions {
   Activation activation = Activation::SiLU;
   bool scale_shift = false;
 };
+
+// Registers `items` as the ModuleList `name`, the container diffusers' state-dict names go
+// through ("resnets.0.conv1.weight").
+template <typename Holder>
+void register_module_list(torch::nn::Module& owner, const std::string& name,
+                          const std::vector<Holder>& items) {
+  torch::nn::ModuleList list;
+  for (const auto& item : items) {
+    list->push_back(item);
+  }
+  owner.register_module(name, list);
+}
+
+// A resnet of a block from in to out channels with the block's shared options.
+ResnetBlockOptions resnet_options(const BlockOptions& shared, int64_t in, int64_t out,
+                                  double output_scale_factor = 1.0);
 
 struct DownBlockOptions {
   int64_t in_channels = 0;

@@ -246,7 +246,7 @@ PngText generation_png_text(const GenerationParams& params, const nlohmann::json
   if (!step.is_null()) {
     embedded["step"] = step;
   }
-  return {{"parameters", to_parameters_line(params)},
+  return {{"parameters", to_parameters_text(params)},
           {"Software", std::string("Emergence ") + EMERGENCE_VERSION_STRING},
           {"emergence", embedded.dump()}};
 }
