@@ -134,6 +134,15 @@ int run_bench_sd_command(const std::vector<std::string>& args) {
   if (options.has("--load")) {
     bench_load(unet, options.text("--load"));
   }
+  // Modules are built outside inference mode: packed weights need version counters.
+  AutoencoderKL vae{nullptr};
+  AutoencoderTiny taesd{nullptr};
+  if (options.has("--decoders")) {
+    vae = AutoencoderKL(sd_vae_config());
+    taesd = AutoencoderTiny(AutoencoderTinyConfig{}, false);
+    vae->eval();
+    taesd->eval();
+  }
   const int64_t h = size / 8;
   const torch::Tensor x = torch::randn({2, 4, h, h});
   const torch::Tensor t = torch::full({2}, 500.0);
@@ -156,10 +165,6 @@ int run_bench_sd_command(const std::vector<std::string>& args) {
               100.0 * preview / median);
 
   if (options.has("--decoders")) {
-    AutoencoderKL vae(sd_vae_config());
-    AutoencoderTiny taesd(AutoencoderTinyConfig{}, false);
-    vae->eval();
-    taesd->eval();
     for (const int px : {256, 512}) {
       const torch::Tensor z = torch::randn({1, 4, px / 8, px / 8});
       const auto [vae_s, vae_min] = time_calls(1, 1, [&] { vae->decode(z); });

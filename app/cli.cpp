@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include <c10/util/Exception.h>
+
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -112,6 +114,10 @@ int run_cli(int argc, char** argv) {
     return 2;
   } catch (const Error& e) {
     std::cerr << "emergence " << command << ": " << e.what() << "\n";
+    return 1;
+  } catch (const c10::Error& e) {
+    // libtorch's own message, without the C++ stack trace it appends.
+    std::cerr << "emergence " << command << ": " << e.what_without_backtrace() << "\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "emergence " << command << ": " << e.what() << "\n";

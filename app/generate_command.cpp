@@ -55,7 +55,8 @@ std::vector<OptionSpec> run_options() {
       {"--height", "H", "image height in pixels, a multiple of 8, for models of any size"},
       {"--clip-skip", "K",
        "skip the text encoder's last K layers (diffusers' clip_skip; A1111's Clip skip 2 is 1)"},
-      {"--guidance", "G", "classifier-free guidance scale (default 1: none)"},
+      {"--guidance", "G",
+       "classifier-free guidance scale (default 7.5 for prompt models, else 1: none)"},
       {"--eta", "E", "DDIM eta; 0 is deterministic (default 0)"},
       {"--diffusers-exact", "",
        "diffusers' arithmetic where ours differs (DDIM's unclipped noise after clipping and its "
@@ -166,7 +167,9 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   p.shift = options.number("--shift", 1.0, -kAnyNumber, kAnyNumber);
   p.seed = options.unsigned_integer("--seed", 0);
   p.class_label = options.integer("--class", -1, 0, std::numeric_limits<int32_t>::max());
-  p.guidance_scale = options.number("--guidance", 1.0, -kAnyNumber, kAnyNumber);
+  // diffusers' StableDiffusionPipeline default for text-to-image models, none for the others.
+  const double default_guidance = info.takes_prompt ? 7.5 : 1.0;
+  p.guidance_scale = options.number("--guidance", default_guidance, -kAnyNumber, kAnyNumber);
   p.eta = options.number("--eta", 0.0, -kAnyNumber, kAnyNumber);
   p.diffusers_exact = options.has("--diffusers-exact");
   p.prompt = options.text("--prompt");
