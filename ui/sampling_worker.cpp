@@ -4,8 +4,8 @@
 #include <QThread>
 
 #include "core/display_image.h"
-#include "core/generation.h"
 #include "core/error.h"
+#include "core/generation.h"
 #include "core/model/unet_diffusion_model.h"
 #include "core/sd/stable_diffusion_folder.h"
 #include "core/thread_chooser.h"
