@@ -185,8 +185,12 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   return p;
 }
 
-// --variation-seed and --variation-strength, over what --from-json gave.
+// --variation-seed and --variation-strength, over what --from-json gave; `variations` makes its
+// grid from its own --variation-* options instead.
 void apply_variation_options(const Options& options, GenerationParams& p) {
+  if (!options.knows("--variation-seed")) {
+    return;
+  }
   if (options.has("--variation-seed") != options.has("--variation-strength")) {
     throw Error("--variation-seed and --variation-strength go together");
   }

@@ -81,6 +81,11 @@ void Options::parse(const std::vector<std::string>& args) {
   }
 }
 
+bool Options::knows(const std::string& name) const {
+  return std::any_of(specs_.begin(), specs_.end(),
+                     [&](const OptionSpec& s) { return s.name == name; });
+}
+
 bool Options::has(const std::string& name) const {
   spec(name);
   return values_.count(name) != 0;

@@ -27,6 +27,8 @@ class Options {
 
   bool help_requested() const { return help_; }
   bool has(const std::string& name) const;
+  // Whether this command takes the option at all (has() of an unknown name is an Error).
+  bool knows(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
   std::string text(const std::string& name, const std::string& fallback = "") const;

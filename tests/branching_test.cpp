@@ -288,5 +288,17 @@ TEST(BranchCommands, BranchFromASidecarAndFanOut) {
                Error);
 }
 
+// The variations grid from the command line: its own --variation-* options, not the run's.
+TEST(BranchCommands, VariationsGridIsWritten) {
+  test::TempFolder folder;
+  ASSERT_EQ(app::run_variations_command({"--steps", "4", "--class", "1", "--count", "4",
+                                         "--variation-strength", "0.3", "--scale", "1", "--out",
+                                         folder.file("grid.png")}),
+            0);
+  const Image8 grid = read_image(folder.file("grid.png"));
+  EXPECT_GE(grid.width, 2 * 32);
+  EXPECT_GE(grid.height, 2 * 32);
+}
+
 }  // namespace
 }  // namespace emergence
