@@ -54,10 +54,12 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
   torch::Tensor out = at::empty({b, tq, heads * d}, q.options());
   for (int64_t i = 0; i < b; ++i) {
     const torch::Tensor item_mask = per_head_mask ? mask.narrow(0, i * heads, heads) : mask;
-    const torch::Tensor scores = attention_scores(
-        as_heads(qc, i, tq), as_heads(kc, i, tk).transpose(1, 2), item_mask, alpha);
+    torch::Tensor scores = attention_scores(as_heads(qc, i, tq),
+                                            as_heads(kc, i, tk).transpose(1, 2), item_mask, alpha);
     torch::Tensor slot = out[i].view({tq, heads, d}).transpose(0, 1);
-    at::bmm_out(slot, at::softmax(scores, -1), as_heads(vc, i, tk));
+    // Softmax in place: the scores are this call's own, [heads, Tq, Tk] (512 MB at 4096 tokens).
+    at::_softmax_out(scores, scores, -1, false);
+    at::bmm_out(slot, scores, as_heads(vc, i, tk));
   }
   return out;
 }
