@@ -13,22 +13,6 @@
 namespace emergence {
 namespace autoencoder_kl_io {
 
-// Early diffusers VAE files keep the deprecated AttentionBlock names (diffusers
-// modeling_utils._convert_deprecated_attention_blocks maps them the same way).
-std::string modern_attention_name(const std::string& name) {
-  const std::pair<const char*, const char*> renames[] = {{".query.", ".to_q."},
-                                                         {".key.", ".to_k."},
-                                                         {".value.", ".to_v."},
-                                                         {".proj_attn.", ".to_out.0."}};
-  for (const auto& [old, modern] : renames) {
-    const size_t at = name.find(old);
-    if (at != std::string::npos && name.find(".attentions.") != std::string::npos) {
-      return name.substr(0, at) + modern + name.substr(at + std::char_traits<char>::length(old));
-    }
-  }
-  return name;
-}
-
 std::string shape_text(const torch::Tensor& x) {
   std::ostringstream s;
   s << x.sizes();
@@ -96,7 +80,7 @@ void load_autoencoder_kl_weights(AutoencoderKLImpl& model,
                                  const std::string& origin) {
   std::map<std::string, torch::Tensor> renamed;
   for (const auto& [name, tensor] : tensors) {
-    const std::string target = autoencoder_kl_io::modern_attention_name(name);
+    const std::string target = modern_attention_name(name);
     if (!renamed.emplace(target, tensor).second) {
       throw Error(origin + ": tensor '" + target + "' appears twice (old and new name)");
     }

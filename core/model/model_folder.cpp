@@ -24,28 +24,6 @@ bool is_file(const fs::path& p) {
   return fs::is_regular_file(p, ignored);
 }
 
-// Names from diffusers' deprecated AttentionBlock (kept by google/ddpm-cifar10-32 and other early
-// checkpoints) mapped to the Attention names (diffusers _convert_deprecated_attention_blocks).
-std::string modern_name(const std::string& name) {
-  static const std::pair<const char*, const char*> kRenames[] = {
-      {".query.", ".to_q."},
-      {".key.", ".to_k."},
-      {".value.", ".to_v."},
-      {".proj_attn.", ".to_out.0."},
-  };
-  if (name.find("attentions.") == std::string::npos) {
-    return name;
-  }
-  for (const auto& [old_part, new_part] : kRenames) {
-    const size_t at = name.rfind(old_part);
-    if (at != std::string::npos &&
-        name.find('.', at + std::string(old_part).size()) == std::string::npos) {
-      return name.substr(0, at) + new_part + name.substr(at + std::string(old_part).size());
-    }
-  }
-  return name;
-}
-
 void read_emergence_json(const fs::path& path, ModelFolder& folder) {
   const nlohmann::json j = read_json_file(path.string());
   if (!j.is_object()) {
@@ -138,7 +116,7 @@ void load_weights(UNet2DModel& model, const std::map<std::string, torch::Tensor>
                   const std::string& origin) {
   std::map<std::string, torch::Tensor> renamed;
   for (const auto& [name, tensor] : tensors) {
-    std::string target = modern_name(name);
+    std::string target = modern_attention_name(name);
     // Early GaussianFourierProjection checkpoints store the frequencies twice, as W and weight.
     if (target == "time_proj.W") {
       if (tensors.count("time_proj.weight")) {

@@ -28,6 +28,26 @@ std::string name_list(const std::vector<std::string>& names) {
 
 }  // namespace
 
+std::string modern_attention_name(const std::string& name) {
+  static const std::pair<const char*, const char*> kRenames[] = {
+      {".query.", ".to_q."},
+      {".key.", ".to_k."},
+      {".value.", ".to_v."},
+      {".proj_attn.", ".to_out.0."},
+  };
+  if (name.find("attentions.") == std::string::npos) {
+    return name;
+  }
+  for (const auto& [old_part, new_part] : kRenames) {
+    const size_t at = name.rfind(old_part);
+    if (at != std::string::npos &&
+        name.find('.', at + std::string(old_part).size()) == std::string::npos) {
+      return name.substr(0, at) + new_part + name.substr(at + std::string(old_part).size());
+    }
+  }
+  return name;
+}
+
 std::map<std::string, torch::Tensor> module_state(const torch::nn::Module& module) {
   std::map<std::string, torch::Tensor> tensors;
   for (const auto& item : module.named_parameters()) {
