@@ -11,8 +11,8 @@ constexpr const char* kBenchUsage =
     "--help)\n"
     "  live      time Live mode: stroke end to the new result on the canvas (bench live "
     "--help)\n"
-    "  sd        SD 1.5 UNet step, latent preview, VAE/TAESD decodes, load memory (bench sd "
-    "--help)\n"
+    "  sd        SD 1.5 UNet step, preview costs (latent→RGB, TAESD, VAE), load memory, CPU or "
+    "CUDA (bench sd --help)\n"
     "  spectrum  cost of the spectrum panel's analysis per step vs a UNet step "
     "(bench spectrum --help)\n"
     "  unet      time UNet denoising steps (bench unet --help)\n";

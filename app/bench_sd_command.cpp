@@ -12,7 +12,9 @@
 
 #include "core/atomic_file.h"
 #include "core/command_line_options.h"
+#include "core/compute_device.h"
 #include "core/cpu_threads.h"
+#include "core/decoded_preview_observer.h"
 #include "core/error.h"
 #include "core/model/autoencoder_kl.h"
 #include "core/model/autoencoder_tiny.h"
@@ -31,7 +33,10 @@ std::vector<OptionSpec> bench_sd_options() {
       {"--size", "PX", "image size of the UNet steps, a multiple of 64 (default 256)"},
       {"--steps", "N", "timed UNet calls (default 3)"},
       {"--warmup", "N", "untimed calls first (default 1)"},
-      {"--decoders", "", "also time the VAE and TAESD decodes at 256² and 512²"},
+      {"--decoders", "",
+       "also time x0's decoders at --size (TAESD, the VAE) and the previews' cost per step with "
+       "TAESD every k steps"},
+      {"--device", "NAME", "cpu (default), cuda or cuda:N (float16)"},
       {"--load", "DIR",
        "also write the UNet's weights to DIR (3.4 GB) and measure the memory of loading them"},
       threads_option(),
@@ -125,6 +130,8 @@ int run_bench_sd_command(const std::vector<std::string>& args) {
   use_threads_option(options);
   const int threads = fixed_threads() > 0 ? fixed_threads() : physical_core_count();
   at::set_num_threads(threads);
+  const c10::Device device = parse_compute_device(options.text("--device", "cpu"));
+  const c10::ScalarType dtype = compute_dtype(device);
 
   torch::manual_seed(0);
   UNet2DConditionModel unet(sd15_unet_config());
@@ -134,6 +141,7 @@ int run_bench_sd_command(const std::vector<std::string>& args) {
   if (options.has("--load")) {
     bench_load(unet, options.text("--load"));
   }
+  unet->to(device, dtype);
   // Modules are built outside inference mode: packed weights need version counters.
   AutoencoderKL vae{nullptr};
   AutoencoderTiny taesd{nullptr};
@@ -142,17 +150,25 @@ int run_bench_sd_command(const std::vector<std::string>& args) {
     taesd = AutoencoderTiny(AutoencoderTinyConfig{}, false);
     vae->eval();
     taesd->eval();
+    vae->to(device, dtype);
+    taesd->to(device, dtype);
   }
   const int64_t h = size / 8;
   const torch::Tensor x = torch::randn({2, 4, h, h});
-  const torch::Tensor t = torch::full({2}, 500.0);
-  const torch::Tensor context = torch::randn({2, 77, 768});
+  const torch::Tensor t = torch::full({2}, 500.0, torch::TensorOptions().device(device));
+  const torch::Tensor context = torch::randn({2, 77, 768}).to(device, dtype);
+  const torch::Tensor x_device = x.to(device, dtype);
   c10::InferenceMode inference;
-  const auto [median, fastest] = time_calls(warmup, steps, [&] { unet->forward(x, t, context); });
+  const auto [median, fastest] = time_calls(warmup, steps, [&] {
+    unet->forward(x_device, t, context);
+    synchronize_device(device);
+  });
+  const std::string where =
+      device.is_cpu() ? std::to_string(threads) + " threads" : device.str() + ", float16";
   std::printf(
-      "unet:    %dx%d image (%lldx%lld latent), batch 2, %d threads: median %.2f s, "
-      "min %.2f s per step\n",
-      size, size, static_cast<long long>(h), static_cast<long long>(h), threads, median, fastest);
+      "unet:    %dx%d image (%lldx%lld latent), batch 2, %s: median %.2f s, min %.2f s per step\n",
+      size, size, static_cast<long long>(h), static_cast<long long>(h), where.c_str(), median,
+      fastest);
 
   // The preview of one frame: x_t, x̂0, ε̂ and Δ through the latent→RGB map.
   const torch::Tensor latent = x.narrow(0, 0, 1);
@@ -161,16 +177,32 @@ int run_bench_sd_command(const std::vector<std::string>& args) {
       latent_to_rgb(latent);
     }
   });
-  std::printf("preview: %.1f µs per step (4 views), %.4f %% of a UNet step\n", preview * 1e6,
-              100.0 * preview / median);
+  std::printf("preview: latent→RGB %.1f µs per step (4 views, CPU), %.4f %% of a UNet step\n",
+              preview * 1e6, 100.0 * preview / median);
 
   if (options.has("--decoders")) {
-    for (const int px : {256, 512}) {
-      const torch::Tensor z = torch::randn({1, 4, px / 8, px / 8});
-      const auto [vae_s, vae_min] = time_calls(1, 1, [&] { vae->decode(z); });
-      const auto [tiny_s, tiny_min] = time_calls(1, 3, [&] { taesd->decode(z); });
-      std::printf("decode:  %dx%d  VAE %.2f s, TAESD %.2f s\n", px, px, vae_s, tiny_s);
-    }
+    // x̂0 of one image (batch 1), as DecodedPreviewObserver and the final decode see it.
+    const torch::Tensor z = torch::randn({1, 4, h, h}).to(device, dtype);
+    const auto decode_time = [&](int runs, const std::function<torch::Tensor()>& decode) {
+      return time_calls(1, runs,
+                        [&] {
+                          decode();
+                          synchronize_device(device);
+                        })
+          .first;
+    };
+    const double tiny_s = decode_time(3, [&] { return taesd->decode(z); });
+    const double vae_s =
+        decode_time(1, [&] { return vae->decode(z / vae->config().scaling_factor); });
+    std::printf("decode:  %dx%d  TAESD %.3f s (%.1f %% of a UNet step), VAE %.2f s (%.0f %%)\n",
+                size, size, tiny_s, 100.0 * tiny_s / median, vae_s, 100.0 * vae_s / median);
+    const int k = PreviewDecodeSchedule::interval(tiny_s, median, kPreviewDecodeBudget);
+    const double per_step = preview + tiny_s / k;
+    const std::string every = k == 1 ? "every step" : "every " + std::to_string(k) + " steps";
+    std::printf(
+        "previews: TAESD %s (budget %.0f %%) + latent→RGB every step: %.3f s per step, %.2f %% "
+        "of a UNet step\n",
+        every.c_str(), 100.0 * kPreviewDecodeBudget, per_step, 100.0 * per_step / median);
   }
   std::printf("memory:  peak resident %.2f GiB\n", gib(status_kib("VmHWM")));
   return 0;

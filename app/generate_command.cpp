@@ -1,6 +1,5 @@
 #include "generate_command.h"
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,8 +8,10 @@
 #include "app/builtin_model.h"
 #include "app/destination_checks.h"
 #include "app/export_cli.h"
+#include "app/step_progress_writer.h"
 #include "core/command_line_options.h"
 #include "core/composite_observer.h"
+#include "core/decoded_preview_observer.h"
 #include "core/display_image.h"
 #include "core/error.h"
 #include "core/generation.h"
@@ -25,6 +26,8 @@
 #include "core/preview_observer.h"
 #include "core/sampler_aliases.h"
 #include "core/sd/model_loading.h"
+#include "core/sd/preview_decoder.h"
+#include "core/sd/stable_diffusion_model.h"
 
 namespace emergence::app {
 namespace {
@@ -40,8 +43,12 @@ std::vector<OptionSpec> run_options() {
   const std::string schedule_help =
       join_names(spacing_names()) + ", or A1111's or ComfyUI's name (default: the model's)";
   return {
-      {"--model", "DIR", "model folder (default: the built-in model)"},
+      {"--model", "PATH",
+       "model folder or single-file .safetensors checkpoint (default: the built-in model)"},
       {"--scheduler-config", "FILE", "scheduler_config.json to use instead of the model's own"},
+      {"--prediction", "auto|epsilon|v",
+       "what a Stable Diffusion model predicts (default auto: the folder's scheduler config; for "
+       "a single file, epsilon for SD 1 and a probe of the UNet for SD 2)"},
       {"--sampler", "NAME", sampler_help},
       {"--steps", "N", "number of sampling steps, at most the model's training steps (default 50)"},
       {"--schedule", "NAME", schedule_help},
@@ -91,43 +98,20 @@ std::vector<OptionSpec> generate_options() {
            "run's settings (the parent's where none are given)"},
           {"--at-step", "K", "with --branch-from: the step the branch starts from"},
           {"--save-final", "FILE.npy", "also write the raw final latent, before clamping"},
-          {"--save-steps", "DIR", "write every step's x_t and x0 guess as numbered PNGs"},
+          {"--save-steps", "DIR",
+           "write every step's x_t and x0 guess as numbered PNGs (latent models: the x0 guess "
+           "through TAESD on the steps that have one, else the latent→RGB preview)"},
+          {"--taesd", "PATH",
+           "TAESD for x0 previews every few steps (a diffusers AutoencoderTiny folder or "
+           "taesd_decoder.safetensors; default: the model folder's vae_tiny/ if it has one)"},
+          {"--device", "NAME",
+           "where the model runs: cpu (default), cuda or cuda:N (float16; Stable Diffusion "
+           "models only)"},
           {"--spectrum-csv", "FILE", "also write per-step spectra and band lock-in as CSV"},
           {"--out", "FILE.png", "the image to write (required)"},
       });
   return options;
 }
-
-// Per-step progress on stderr and, with --save-steps, every frame's x_t and x̂0 as PNG files.
-class ProgressWriter : public SamplingObserver {
- public:
-  explicit ProgressWriter(std::string steps_dir) : steps_dir_(std::move(steps_dir)) {}
-
-  void on_frame(const StepFrame& frame) override {
-    const auto now = std::chrono::steady_clock::now();
-    if (frame.index > 0) {
-      const double seconds = std::chrono::duration<double>(now - last_).count();
-      std::fprintf(stderr, "step %d/%d  t=%.4g  σ=%.4g  %.1f it/s\n", frame.index, frame.total,
-                   frame.timestep, frame.sigma, seconds > 0 ? 1.0 / seconds : 0.0);
-    }
-    if (!steps_dir_.empty()) {
-      write_image(frame_path(steps_dir_, "xt", frame), to_image8(frame.x_t, DisplayMapping::Image));
-      write_image(frame_path(steps_dir_, "x0", frame), to_image8(frame.x0, DisplayMapping::Image));
-    }
-    last_ = std::chrono::steady_clock::now();
-  }
-
-  static std::string frame_path(const std::string& dir, const char* view, const StepFrame& frame) {
-    const int digits = std::max(4, static_cast<int>(std::to_string(frame.total).size()));
-    char name[64];
-    std::snprintf(name, sizeof(name), "%s_%0*d.png", view, digits, frame.index);
-    return (std::filesystem::path(dir) / name).string();
-  }
-
- private:
-  std::string steps_dir_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 std::string resolve_model_dir(const Options& options) {
   if (options.has("--model")) {
@@ -167,9 +151,8 @@ GenerationParams params_from_options(const Options& options, const ModelInfo& in
   p.shift = options.number("--shift", 1.0, -kAnyNumber, kAnyNumber);
   p.seed = options.unsigned_integer("--seed", 0);
   p.class_label = options.integer("--class", -1, 0, std::numeric_limits<int32_t>::max());
-  // diffusers' StableDiffusionPipeline default for text-to-image models, none for the others.
-  const double default_guidance = info.takes_prompt ? 7.5 : 1.0;
-  p.guidance_scale = options.number("--guidance", default_guidance, -kAnyNumber, kAnyNumber);
+  p.guidance_scale =
+      options.number("--guidance", default_guidance_scale(info), -kAnyNumber, kAnyNumber);
   p.eta = options.number("--eta", 0.0, -kAnyNumber, kAnyNumber);
   p.diffusers_exact = options.has("--diffusers-exact");
   p.prompt = options.text("--prompt");
@@ -261,8 +244,8 @@ void check_destinations(const Options& options, const std::string& out, int fram
       StepFrame frame;
       frame.index = i;
       frame.total = frames - 1;
-      files.push_back(ProgressWriter::frame_path(steps_dir, "xt", frame));
-      files.push_back(ProgressWriter::frame_path(steps_dir, "x0", frame));
+      files.push_back(StepProgressWriter::frame_path(steps_dir, "xt", frame));
+      files.push_back(StepProgressWriter::frame_path(steps_dir, "x0", frame));
     }
     check_not_existing("--save-steps", files, overwrite);
   }
@@ -302,11 +285,15 @@ PreparedRun prepare_run(const Options& options, bool branch_options) {
   const std::string model_dir = saved && !options.has("--model") && !saved->model_path.empty()
                                     ? saved->model_path
                                     : resolve_model_dir(options);
-  std::optional<SchedulerConfig> scheduler;
+  LoadOptions load;
   if (options.has("--scheduler-config")) {
-    scheduler = read_scheduler_config(options.text("--scheduler-config"));
+    load.scheduler = read_scheduler_config(options.text("--scheduler-config"));
   }
-  const std::shared_ptr<DiffusionModel> model = open_model(model_dir, scheduler);
+  load.prediction = parse_prediction_choice(options.text("--prediction", "auto"));
+  if (options.knows("--device")) {
+    load.device = options.text("--device", "cpu");
+  }
+  const std::shared_ptr<DiffusionModel> model = open_model(model_dir, load);
   const ModelInfo& info = model->info();
 
   PreparedRun run;
@@ -347,7 +334,17 @@ int run_generate_command(const std::vector<std::string>& args) {
   }
   const std::string out = options.required_text("--out");
   ExportRecorder exporter(options, out);
+  // TAESD is checked before the model's load, which takes a minute for SD 1.5 (open_model checks
+  // the device first too).
+  const std::string taesd_path = options.text("--taesd");
+  AutoencoderTiny taesd{nullptr};
+  if (!taesd_path.empty()) {
+    taesd = load_preview_decoder(taesd_path);
+  }
   PreparedRun run = prepare_run(options, true);
+  if (taesd) {
+    attach_preview_decoder(*run.model, std::move(taesd), taesd_path);
+  }
   const ModelInfo& info = run.model->info();
   GenerationRequest& request = run.request;
   const GenerationParams& p = request.params;
@@ -362,7 +359,7 @@ int run_generate_command(const std::vector<std::string>& args) {
       throw Error("cannot create " + steps_dir + ": " + error.message());
     }
   }
-  ProgressWriter progress(steps_dir);
+  StepProgressWriter progress(steps_dir);
   SpectralTrack spectrum;
   CompositeObserver observers{&progress};
   if (exporter.active()) {
@@ -371,9 +368,11 @@ int run_generate_command(const std::vector<std::string>& args) {
   if (options.has("--spectrum-csv")) {
     observers.add(&spectrum);
   }
-  // Progress, steps, exports and spectra see images: a latent model's frames as RGB previews.
+  // Progress, steps, exports and spectra see images: a latent model's frames as RGB previews,
+  // and x̂0 through TAESD on the frames DecodedPreviewObserver picks.
   PreviewObserver previews(*run.model, &observers);
-  request.observer = &previews;
+  DecodedPreviewObserver decoded(*run.model, &previews);
+  request.observer = &decoded;
 
   std::cerr << to_parameters_line(p) << "\n";
   const SamplingResult result = generate(*run.model, request);

@@ -1,10 +1,13 @@
 // Emergence: with no arguments, the main window; with a subcommand, the headless front end.
 // Hidden window options take screenshots for the docs: --screenshot-running FILE --after-steps N
-// and --screenshot-scrubbed FILE --scrub-to K, with --model DIR, --steps S and --view 1…5.
+// and --screenshot-scrubbed FILE --scrub-to K, with --model DIR (or a .safetensors checkpoint),
+// --steps S, --view 1…5 and, for a prompt model, --prompt TEXT, --size PX and
+// --preview-decoder TAESD_FILE.
 #include <QApplication>
 #include <QBuffer>
 #include <QFileInfo>
 #include <QIcon>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTimer>
@@ -18,6 +21,7 @@
 #include "core/error.h"
 #include "ui/controls_panel.h"
 #include "ui/main_window.h"
+#include "ui/prompt_panel.h"
 #include "ui/timeline_widget.h"
 
 namespace {
@@ -30,6 +34,9 @@ struct ScreenshotPlan {
   QString model;
   int steps = 0;
   int view = 0;
+  QString prompt;
+  QString preview_decoder;
+  int size = 0;  // a prompt model's width and height
   bool wanted() const { return !running_file.isEmpty() || !scrubbed_file.isEmpty(); }
 };
 
@@ -52,6 +59,12 @@ ScreenshotPlan parse_screenshot_plan(const QStringList& args) {
       plan.steps = value.toInt();
     } else if (key == QLatin1String("--view")) {
       plan.view = value.toInt();
+    } else if (key == QLatin1String("--prompt")) {
+      plan.prompt = value;
+    } else if (key == QLatin1String("--preview-decoder")) {
+      plan.preview_decoder = value;
+    } else if (key == QLatin1String("--size")) {
+      plan.size = value.toInt();
     }
   }
   return plan;
@@ -88,6 +101,16 @@ void schedule_screenshots(emergence::ui::MainWindow& window, const ScreenshotPla
     }
     if (plan.view >= 1) {
       window.setView(emergence::ui::FrameView(plan.view - 1));
+    }
+    if (!plan.prompt.isEmpty()) {
+      window.controls()->promptPanel()->promptBox()->setPlainText(plan.prompt);
+    }
+    if (plan.size > 0) {
+      window.controls()->promptPanel()->widthBox()->setValue(plan.size);
+      window.controls()->promptPanel()->heightBox()->setValue(plan.size);
+    }
+    if (!plan.preview_decoder.isEmpty()) {
+      window.setPreviewDecoderFile(plan.preview_decoder);  // attached before the run starts
     }
     window.generate();
   });

@@ -44,6 +44,11 @@ class DiffusionModel {
   virtual torch::Tensor preview_rgb(const torch::Tensor& sample) const { return sample; }
   // The final image [B,3,H,W] in [−1, 1] from a sample: the VAE decode for latent models.
   virtual torch::Tensor decode(const torch::Tensor& sample) { return sample; }
+  // A cheaper real decoder for previews of x̂0 (TAESD), by name; empty when the model has none.
+  virtual std::string preview_decoder() const { return {}; }
+  // x̂0 [B,C,h,w] through the preview decoder as [B,3,H,W] in [−1, 1]; only when
+  // preview_decoder() is not empty.
+  virtual torch::Tensor preview_decode(const torch::Tensor& sample) { return decode(sample); }
   // What a user should know about these parameters before the run (a prompt cut short, say).
   virtual std::vector<std::string> notices(const GenerationParams& params) const { return {}; }
 };

@@ -287,6 +287,8 @@ class Generation {
 
 }  // namespace
 
+double default_guidance_scale(const ModelInfo& model) { return model.takes_prompt ? 7.5 : 1.0; }
+
 void validate_generation(const ModelInfo& info, const GenerationParams& params) {
   for (const GenerationParams* p = &params; p != nullptr; p = p->parent.get()) {
     try {

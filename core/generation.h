@@ -18,6 +18,10 @@ SamplerSettings sampler_settings_for(const ModelInfo& model, const GenerationPar
 // without running anything; the Error names the parameter and its range.
 void validate_generation(const ModelInfo& model, const GenerationParams& params);
 
+// The guidance scale a run takes when none is given: 7.5 for text-to-image models (diffusers'
+// StableDiffusionPipeline default), 1 (no guidance) for the others.
+double default_guidance_scale(const ModelInfo& model);
+
 // The latent a run samples, [1, C, h, w]: the model's own size, or for a model that takes any
 // size, params.width × params.height over its latent scale.
 std::vector<int64_t> latent_shape(const ModelInfo& model, const GenerationParams& params);

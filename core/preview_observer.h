@@ -6,7 +6,8 @@
 namespace emergence {
 
 // Hands every frame on with x_t, x̂0, ε̂ and Δ replaced by the model's RGB previews
-// (DiffusionModel::preview_rgb), for observers that show, save or measure images. Frames of
+// (DiffusionModel::preview_rgb), for observers that show, save or measure images; x0_decoded
+// (DecodedPreviewObserver, before this one) is an image already and passes on. Frames of
 // pixel models (latent_scale 1) pass through untouched; observers that want latents subscribe
 // to the run directly.
 class PreviewObserver : public SamplingObserver {

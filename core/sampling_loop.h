@@ -43,6 +43,10 @@ struct StepFrame {
   torch::Tensor x0;       // x̂0, the model's guess of the clean image (zeros in frame 0)
   torch::Tensor eps;      // ε̂, the predicted noise (the noise itself in frame 0)
   torch::Tensor delta;    // this step's update of x_t (zeros in frame 0)
+  // x̂0 through a real decoder, [B,3,H,W] in [−1, 1], on the steps that have one (latent models:
+  // DecodedPreviewObserver, every few steps); undefined on the others.
+  torch::Tensor x0_decoded;
+  std::string decoder;  // what made x0_decoded ("TAESD", "VAE"); empty when it is undefined
 };
 
 // Receives every frame of a run on the thread that runs it.

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "display_image.h"
@@ -20,6 +21,10 @@ struct TrajectoryFrame {
   double timestep = 0.0;
   double sigma = 0.0;  // noise level of x_t in x0 units
   std::array<Image8, kViewCount> views;
+  // x̂0 through a real decoder at full image size, on the steps that have one (latent models);
+  // empty on the others. decoder names it ("TAESD", "VAE").
+  Image8 decoded_x0;
+  std::string decoder;
 
   const Image8& view(View v) const { return views[static_cast<int>(v)]; }
 };

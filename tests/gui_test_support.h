@@ -21,6 +21,9 @@ bool wait_until(const std::function<bool()>& condition, int timeout_ms = 60000);
 bool run_to_end(MainWindow& window, int steps);
 // Shows the window and waits until it is active (keyboard shortcuts need an active window).
 bool show_active(MainWindow& window);
+// Drags `path` onto the window and drops it there, as a file manager does. Returns whether the
+// window accepted both the drag's enter event and the drop.
+bool drop_file_on(QWidget& window, const QString& path);
 // Hands the next modal dialog (a file dialog, a message box) to `answer` once it is open, for
 // code that blocks in exec(); `answer` must close it. Call before the code that opens it; the
 // wait ends with `owner` (the window under test), so it never answers another test's dialog.

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "core/diffusion_model.h"
 #include "core/display_image.h"
 #include "core/image_guide.h"
 #include "core/sampling_loop.h"
@@ -191,8 +192,9 @@ class FrameClock : public SamplingObserver {
 // result is shown with the time it took.
 TEST_F(SketchTest, LiveStrokeCancelsTheRunInFlightAndRunsAgain) {
   auto clock = std::make_shared<FrameClock>();
-  window_->setAnalysisFactory(
-      [clock] { return std::vector<std::shared_ptr<SamplingObserver>>{clock}; });
+  window_->setAnalysisFactory([clock](const DiffusionModel&) {
+    return std::vector<std::shared_ptr<SamplingObserver>>{clock};
+  });
   toolbar_->newSketchAction()->trigger();
   window_->controls()->stepsBox()->setValue(1000);
   toolbar_->setStrength(1.0);

@@ -18,9 +18,11 @@
 #include <climits>
 
 #include "core/diffusion_model.h"
+#include "core/generation.h"
 #include "core/generation_params.h"
 #include "model_picker.h"
 #include "plain_names.h"
+#include "prompt_panel.h"
 #include "schedule_plot.h"
 #include "shift_control.h"
 #include "steps_control.h"
@@ -81,6 +83,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
       randomize_(new QPushButton(tr("Random"), this)),
       seed_lock_(new QCheckBox(tr("Lock"), this)),
       class_group_(new QGroupBox(tr("What to draw"), this)),
+      prompt_(new PromptPanel(this)),
       class_(new QComboBox(this)),
       guidance_(new QDoubleSpinBox(this)),
       auto_regenerate_(new QCheckBox(tr("Regenerate when a control changes"), this)),
@@ -139,6 +142,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
   connect(seed_, &QSpinBox::valueChanged, this, &ControlsPanel::onControlChanged);
   connect(class_, &QComboBox::currentIndexChanged, this, &ControlsPanel::onControlChanged);
   connect(guidance_, &QDoubleSpinBox::valueChanged, this, &ControlsPanel::onControlChanged);
+  connect(prompt_, &PromptPanel::settingsChanged, this, &ControlsPanel::onControlChanged);
   connect(randomize_, &QPushButton::clicked, this,
           [this] { seed_->setValue(int(QRandomGenerator::global()->bounded(INT_MAX))); });
   connect(generate_, &QPushButton::clicked, this, &ControlsPanel::generateClicked);
@@ -155,6 +159,7 @@ QWidget* ControlsPanel::buildKnobs() {
   (new QVBoxLayout(model_group))->addWidget(model_picker_);
 
   auto* class_form = new QFormLayout(class_group_);
+  class_form->addRow(prompt_);
   class_form->addRow(tr("Class"), class_);
   class_form->addRow(tr("Guidance"), guidance_);
   class_group_->hide();
@@ -197,6 +202,10 @@ GenerationParams ControlsPanel::params() const {
     p.class_label = class_->currentData().toLongLong();
     p.guidance_scale = guidance_->value();
   }
+  if (takes_prompt_) {
+    prompt_->fill(p);
+    p.guidance_scale = guidance_->value();
+  }
   return p;
 }
 
@@ -209,6 +218,7 @@ void ControlsPanel::setParams(const GenerationParams& p) {
   eta_->setValue(p.eta);
   seed_->setValue(int(std::min<uint64_t>(p.seed, INT_MAX)));
   guidance_->setValue(p.guidance_scale);
+  prompt_->setParams(p);
   wanted_class_ = p.class_label;
   const int index = class_->findData(qint64(p.class_label));
   if (index >= 0) {
@@ -238,7 +248,22 @@ void ControlsPanel::setModelInfo(ModelInfoPtr info) {
     const int index = wanted_class_ >= 0 ? class_->findData(wanted_class_) : -1;
     class_->setCurrentIndex(index >= 0 ? index : 1);
   }
-  class_group_->setVisible(info && !info->class_names.empty());
+  const bool has_classes = info && !info->class_names.empty();
+  takes_prompt_ = info && info->takes_prompt;
+  if (takes_prompt_) {
+    prompt_->setModelInfo(*info);
+  }
+  prompt_->setVisible(takes_prompt_);
+  auto* form = static_cast<QFormLayout*>(class_group_->layout());
+  form->setRowVisible(class_, has_classes);
+  class_group_->setVisible(has_classes || takes_prompt_);
+  guidance_->setToolTip(
+      takes_prompt_
+          ? tr("Guidance: how strongly the image follows the prompt, away from the negative one. "
+               "1 is none; 7.5 is the usual; very high values burn the colours")
+          : tr("Guidance: how strongly the image follows the class. 1 is the model as trained; "
+               "higher is more typical of the class but less varied, and very high values burn "
+               "the colours"));
   // The core accepts 1 … num_train_timesteps steps (validate_selection).
   steps_->setMaximum(info ? info->scheduler.training.num_train_timesteps
                           : ModelInfo{}.scheduler.training.num_train_timesteps);
@@ -254,10 +279,19 @@ void ControlsPanel::adoptModelDefaults(const ModelInfo& info) {
   if (!info.class_names.empty()) {
     p.guidance_scale = kClassGuidance;
   }
+  if (info.takes_prompt) {
+    p.guidance_scale = default_guidance_scale(info);
+  }
   setParams(p);
 }
 
 void ControlsPanel::setRunning(bool running) { stop_->setEnabled(running); }
+
+void ControlsPanel::setLoading(bool loading) {
+  generate_->setEnabled(!loading);
+  generate_->setToolTip(loading ? tr("Generate waits until the model has loaded")
+                                : tr("Generate an image with these settings (Ctrl+G)"));
+}
 
 bool ControlsPanel::autoRegenerate() const { return auto_regenerate_->isChecked(); }
 void ControlsPanel::setAutoRegenerate(bool on) { auto_regenerate_->setChecked(on); }
@@ -275,7 +309,7 @@ void ControlsPanel::updateDependentControls() {
   if (class_->count() > 0) {
     wanted_class_ = class_->currentData().toLongLong();
   }
-  guidance_->setEnabled(class_->currentData().toLongLong() >= 0);
+  guidance_->setEnabled(takes_prompt_ || class_->currentData().toLongLong() >= 0);
 }
 
 void ControlsPanel::onControlChanged() {

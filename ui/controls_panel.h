@@ -17,6 +17,7 @@ class QSpinBox;
 namespace emergence::ui {
 
 class ModelPicker;
+class PromptPanel;
 class SchedulePlot;
 class ShiftControl;
 class StepsControl;
@@ -35,14 +36,18 @@ class ControlsPanel : public QWidget {
   void setParams(const emergence::GenerationParams& params);
   // The params for a new run: an unlocked seed is re-drawn first.
   emergence::GenerationParams paramsForNewRun();
-  // Shows the class picker only for class-conditional models, limits the steps to the model's
+  // Shows the class picker only for class-conditional models and the prompt panel only for
+  // text-to-image ones, limits the steps to the model's
   // training timesteps, and feeds the schedule plot.
   void setModelInfo(ModelInfoPtr info);
   // The model's own sampling defaults: its scheduler's sampler and timestep spacing, and
-  // kClassGuidance for class-conditional models (plain conditional sampling is weak on them).
+  // kClassGuidance for class-conditional models (plain conditional sampling is weak on them),
+  // default_guidance_scale (core/generation.h, as `emergence generate`) for text-to-image ones.
   void adoptModelDefaults(const ModelInfo& info);
   static constexpr double kClassGuidance = 3.0;
   void setRunning(bool running);
+  // While a model loads, Generate waits for it.
+  void setLoading(bool loading);
 
   bool autoRegenerate() const;
   void setAutoRegenerate(bool on);
@@ -55,6 +60,8 @@ class ControlsPanel : public QWidget {
   static int sliderValueForShift(double shift);
 
   ModelPicker* modelPicker() const { return model_picker_; }
+  PromptPanel* promptPanel() const { return prompt_; }
+  QDoubleSpinBox* guidanceBox() const { return guidance_; }
   SchedulePlot* schedulePlot() const { return plot_; }
   StepsControl* steps() const { return steps_; }
   QSpinBox* stepsBox() const;
@@ -91,6 +98,7 @@ class ControlsPanel : public QWidget {
   QPushButton* randomize_;
   QCheckBox* seed_lock_;
   QGroupBox* class_group_;
+  PromptPanel* prompt_;
   QComboBox* class_;
   QDoubleSpinBox* guidance_;
   QCheckBox* auto_regenerate_;
@@ -98,6 +106,7 @@ class ControlsPanel : public QWidget {
   QPushButton* stop_;
   qint64 wanted_class_ = -1;  // from settings, applied once a model with classes arrives
   bool updating_ = false;
+  bool takes_prompt_ = false;
 };
 
 }  // namespace emergence::ui

@@ -18,6 +18,7 @@ void FrameStore::append(std::shared_ptr<const TrajectoryFrame> frame) {
   for (const Image8& view : frame->views) {
     pixel_bytes_ += view.pixels.size();
   }
+  pixel_bytes_ += frame->decoded_x0.pixels.size();
   trajectory_->frames.push_back(std::move(frame));
 }
 

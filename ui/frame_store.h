@@ -31,7 +31,7 @@ class FrameStore {
   // Frame i, or null when i is outside [0, count()).
   std::shared_ptr<const TrajectoryFrame> frame(int index) const;
   const Trajectory& trajectory() const { return *trajectory_; }
-  // Bytes of pixel data held (all views of all frames).
+  // Bytes of pixel data held (all views of all frames, decoded x̂0 previews included).
   std::size_t pixel_bytes() const { return pixel_bytes_; }
 
  private:

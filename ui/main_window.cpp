@@ -6,7 +6,6 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
@@ -79,6 +78,16 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
   connect(controller_, &SamplingController::modelLoaded, this, &MainWindow::onModelLoaded);
   connect(controller_, &SamplingController::modelFailed, this, &MainWindow::onModelFailed);
   connect(controller_, &SamplingController::frameArrived, this, &MainWindow::onFrame);
+  connect(controller_, &SamplingController::previewDecoderChanged, this,
+          &MainWindow::onPreviewDecoderChanged);
+  connect(controller_, &SamplingController::previewDecoderFailed, this,
+          &MainWindow::onPreviewDecoderFailed);
+  connect(controller_, &SamplingController::runNotice, banner_, &MessageBanner::showNotice);
+  connect(controller_, &SamplingController::stepDecoded, this, &MainWindow::onStepDecoded);
+  connect(controller_, &SamplingController::decodeFailed, this,
+          [this](int frame, const QString& message) {
+            banner_->showError(tr("Step %1 was not decoded: %2").arg(frame).arg(message));
+          });
   connect(controller_, &SamplingController::runFinished, this, [this](bool cancelled) {
     // Steps as the user set them; a frame is a model call, and Heun makes more than one a step.
     const int steps = steps_run(store_->trajectory().params);
@@ -124,8 +133,10 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
 
   restoreSettings();
   const QString last = settings_->lastModel();
-  controls_model_ = last;
-  if (!last.isEmpty() && QFileInfo(last).isDir()) {
+  // The controls hold values left for that model only when a session saved them.
+  controls_model_ =
+      settings_->value(QStringLiteral("controls/sampler"), QString()).isEmpty() ? QString() : last;
+  if (!last.isEmpty() && QFileInfo::exists(last)) {
     openModelFolder(last);
   } else if (!builtin_dir_.isEmpty() && QFileInfo(builtin_dir_).isDir()) {
     openModelFolder(builtin_dir_);
@@ -146,6 +157,12 @@ void MainWindow::buildLayout() {
   auto* layout = new QVBoxLayout(viewer_);
   layout->setContentsMargins(4, 4, 4, 0);
   layout->addWidget(banner_);
+  // What a latent model's canvas shows: which decoder made the clean guess.
+  caption_ = new QLabel(viewer_);
+  caption_->setObjectName(QStringLiteral("canvasCaption"));
+  caption_->setForegroundRole(QPalette::PlaceholderText);
+  caption_->hide();
+  layout->addWidget(caption_);
   // Smaller than this a run cannot be watched; the window's minimum size keeps it.
   canvas_->setMinimumSize(240, 180);
   layout->addWidget(canvas_, 1);
@@ -180,20 +197,6 @@ void MainWindow::refreshModelChoices() {
   recent_menu_->setEnabled(!recent.isEmpty());
 }
 
-void MainWindow::openModelFolder(const QString& folder) {
-  statusBar()->showMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(folder)));
-  controller_->loadModel(folder);
-}
-
-void MainWindow::openModelDialog() {
-  const QString folder = QFileDialog::getExistingDirectory(
-      this, tr("Open a model folder (config.json + diffusion_pytorch_model.safetensors)"),
-      model_folder_);
-  if (!folder.isEmpty()) {
-    openModelFolder(folder);
-  }
-}
-
 void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
   model_ = info;
   model_folder_ = QString::fromStdString(info->path);
@@ -202,6 +205,7 @@ void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
     settings_->addRecentModel(model_folder_);
   }
   refreshModelChoices();
+  onLoadEnded();
   controls_->setModelInfo(info);
   sketch_->setModelInfo(info);
   // A model opened for the first time brings its own sampler, spacing and guidance; reopening
@@ -210,14 +214,7 @@ void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
     controls_->adoptModelDefaults(*info);
     controls_model_ = model_folder_;
   }
-  const QString classes = info->class_names.empty()
-                              ? tr("unconditional")
-                              : tr("%1 classes").arg(info->class_names.size());
-  controls_->modelPicker()->setDescription(tr("%1 × %2 px, %3 channels, %4")
-                                               .arg(info->width)
-                                               .arg(info->height)
-                                               .arg(info->channels)
-                                               .arg(classes));
+  controls_->modelPicker()->setDescription(modelDescription(*info));
   setWindowTitle(tr("Emergence — %1").arg(QString::fromStdString(info->name)));
   statusBar()->showMessage(
       tr("Loaded model %1 in %2 ms").arg(QString::fromStdString(info->name)).arg(load_ms), 8000);
@@ -225,8 +222,9 @@ void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
 }
 
 void MainWindow::onModelFailed(const QString& folder, const QString& message) {
+  onLoadEnded();
   banner_->showError(
-      tr("Could not open the model folder %1: %2").arg(QDir::toNativeSeparators(folder), message));
+      tr("Could not open the model %1: %2").arg(QDir::toNativeSeparators(folder), message));
   statusBar()->showMessage(tr("Model not loaded"), 8000);
   refreshModelChoices();
   Q_EMIT modelRejected(message);
@@ -244,6 +242,10 @@ void MainWindow::generate() {
 }
 
 void MainWindow::startRun(const GenerationParams& base) {
+  if (controller_->isLoading()) {
+    statusBar()->showMessage(tr("The model is still loading; Generate once it is in."), 6000);
+    return;
+  }
   GenerationParams params = base;
   if (model_) {
     params.model_path = model_->path;
@@ -256,6 +258,8 @@ void MainWindow::startRun(const GenerationParams& base) {
   redraw_timer_->stop();
   const QImage start_picture = sketch_->prepareRun(params);
   store_->reset(params);
+  vae_images_.clear();
+  shows_latest_run_ = true;
   spectrum_link_->clear();
   export_action_->setEnabled(false);
   save_action_->setEnabled(false);
@@ -280,7 +284,7 @@ void MainWindow::openExportDialog() {
 }
 
 void MainWindow::openCompareDialog() {
-  if (!hasModel()) {
+  if (!hasModel() || refusedForLatentModel(tr("Compare Samplers and Steps"))) {
     return;
   }
   auto* dialog = new CompareDialog(model_folder_, controls_->params(), this);
@@ -292,8 +296,7 @@ void MainWindow::saveCurrentFrame() {
   if (store_->empty() || timeline_->currentFrame() < 0) {
     return;
   }
-  const QString written =
-      save_current_frame(this, store_->trajectory(), timeline_->currentFrame(), view_);
+  const QString written = save_current_frame(this, shownTrajectory(), shown_frame_, view_);
   if (!written.isEmpty()) {
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(written)), 8000);
     Q_EMIT frameSaved(written);
@@ -334,7 +337,9 @@ void MainWindow::showFrame(int frame) {
 }
 
 void MainWindow::refreshCanvas() {
-  canvas_->setImages(sketch_->canvasImages() + frame_images(store_->frame(shown_frame_), view_));
+  canvas_->setImages(sketch_->canvasImages() + shownFrameImages());
+  caption_->setText(caption_text_);
+  caption_->setVisible(!caption_text_.isEmpty());
 }
 
 void MainWindow::setView(FrameView view) {

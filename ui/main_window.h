@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QImage>
 #include <QMainWindow>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -12,6 +14,10 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QTimer;
+
+namespace emergence {
+struct Trajectory;
+}  // namespace emergence
 
 namespace emergence::ui {
 
@@ -37,7 +43,8 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(const QString& builtin_model_dir, QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  void openModelFolder(const QString& folder);
+  // A model folder (UNet2DModel or Stable Diffusion) or a single .safetensors checkpoint.
+  void openModelFolder(const QString& path);
   void setView(FrameView view);
   FrameView view() const { return view_; }
   // Docks an analysis panel on the right (e.g. the spectrum panel).
@@ -54,6 +61,16 @@ class MainWindow : public QMainWindow {
   SketchSession* sketch() const { return sketch_; }
   RunHistory* history() const { return history_; }
   bool hasModel() const { return model_ != nullptr; }
+  bool isLoadingModel() const;
+  // The x̂0 preview decoder of the loaded model ("TAESD"), empty when it has none.
+  QString previewDecoder() const { return preview_decoder_; }
+  // What the canvas caption says about the x̂0 shown (latent models), e.g. "x̂0 · TAESD".
+  QString cleanGuessCaption() const;
+  // The shown run as Save Current Frame writes it: a latent model's shown x̂0 is the decode on
+  // the canvas (VAE or TAESD) rather than its latent→RGB view.
+  emergence::Trajectory shownTrajectory();
+  // The VAE decodes of the shown run's steps so far (its final image, steps asked for).
+  const std::map<int, QImage>& decodedSteps() const { return vae_images_; }
   QString modelFolder() const { return model_folder_; }
   bool isRunning() const;
   // The frame the canvas shows now (-1 before any run).
@@ -62,7 +79,14 @@ class MainWindow : public QMainWindow {
  public Q_SLOTS:
   void generate();
   void stop();
+  // Ctrl+O: a .safetensors checkpoint, or a folder's model_index.json / config.json.
   void openModelDialog();
+  void openModelFolderDialog();
+  // D: the VAE decode of the shown step of the latest run (latent models).
+  void decodeShownStep();
+  // Model › Preview Decoder (TAESD)…: a TAESD file for this model's x̂0 previews, remembered.
+  void choosePreviewDecoder();
+  void setPreviewDecoderFile(const QString& path);
   // Ctrl+E: exports the run's frames so far (the dialog keeps its own copy of them).
   void openExportDialog();
   void openCompareDialog();
@@ -90,6 +114,8 @@ class MainWindow : public QMainWindow {
   void frameShown(int frame);
   // Save Current Frame wrote this PNG.
   void frameSaved(const QString& path);
+  // A VAE decode of a step arrived (the final image, or Decode This Step).
+  void stepDecoded(int frame);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -106,6 +132,19 @@ class MainWindow : public QMainWindow {
   void startRun(const emergence::GenerationParams& params);
   void onModelLoaded(ModelInfoPtr info, qint64 load_ms);
   void onModelFailed(const QString& folder, const QString& message);
+  void onLoadEnded();
+  void onPreviewDecoderChanged(const QString& decoder);
+  void onPreviewDecoderFailed(const QString& path, const QString& message);
+  void onStepDecoded(int frame, const QImage& image, const QString& decoder);
+  // The Model menu (preview decoder, Decode This Step) and the device combo.
+  void buildModelControls();
+  // The fan-out, variations and comparison grids sample pixel models only: a latent model's
+  // request is answered in the banner (true).
+  bool refusedForLatentModel(const QString& what);
+  // The model area's description of a loaded model.
+  QString modelDescription(const emergence::ModelInfo& info) const;
+  // The canvas images of the shown frame; a latent model's x̂0 is its best decode.
+  QList<QImage> shownFrameImages();
   void onFrame(FramePtr frame);
   void onRunEnded(const QString& summary);
   void redrawLive();
@@ -129,6 +168,9 @@ class MainWindow : public QMainWindow {
   QMenu* recent_menu_ = nullptr;
   QAction* save_action_ = nullptr;
   QAction* export_action_ = nullptr;
+  QAction* decode_action_ = nullptr;
+  QAction* preview_decoder_action_ = nullptr;
+  QLabel* caption_ = nullptr;
   QActionGroup* view_actions_ = nullptr;
   QComboBox* view_combo_ = nullptr;
   QMenu* view_menu_ = nullptr;
@@ -145,11 +187,17 @@ class MainWindow : public QMainWindow {
   FrameView view_ = FrameView::CleanGuess;
   int shown_frame_ = -1;
   bool starting_run_ = false;
+  // The latent model's run on the canvas is the controller's latest (whose x̂0 latents the
+  // worker holds), not one brought back from the Runs panel.
+  bool shows_latest_run_ = false;
+  std::map<int, QImage> vae_images_;  // frame → the VAE decode of its x̂0
+  QString preview_decoder_;
+  QString caption_text_;
 };
 
 // The branch Branch Here starts: the shown run at frame `frame` (on a step boundary, of the run
-// that made that frame), with the controls' settings after it; the seed is new (drawn when the
-// controls' is the parent's). Only a new seed on a deterministic
+// that made that frame), with the controls' settings after it (a prompt model's prompt too); the
+// seed is new (drawn when the controls' is the parent's). Only a new seed on a deterministic
 // sampler samples with DDPM (note says so); nullopt at the last step (note says why).
 std::optional<emergence::GenerationParams> branch_for(const emergence::ModelInfo& info,
                                                       const emergence::GenerationParams& shown,

@@ -21,8 +21,10 @@ namespace emergence::ui {
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* open = file->addAction(tr("&Open Model Folder…"), this, &MainWindow::openModelDialog);
+  QAction* open = file->addAction(tr("&Open Model…"), this, &MainWindow::openModelDialog);
   open->setShortcut(QKeySequence::Open);
+  open->setToolTip(tr("A Stable Diffusion .safetensors checkpoint, or a diffusers folder"));
+  file->addAction(tr("Open Model &Folder…"), this, &MainWindow::openModelFolderDialog);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   file->addSeparator();
   SketchToolBar* sketch = sketch_->toolBar();
@@ -87,6 +89,8 @@ void MainWindow::buildMenus() {
     const QSignalBlocker block(auto_run);
     auto_run->setChecked(controls_->autoRegenerate());
   });
+
+  buildModelControls();
 
   view_menu_ = menuBar()->addMenu(tr("&View"));
   view_actions_ = new QActionGroup(this);

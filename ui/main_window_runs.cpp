@@ -24,6 +24,7 @@
 #include "frame_store.h"
 #include "main_window.h"
 #include "message_banner.h"
+#include "model_paths.h"
 #include "run_history.h"
 #include "spectrum_link.h"
 #include "timeline_widget.h"
@@ -43,8 +44,9 @@ QString local_drop(const QMimeData* mime) {
   }
   const QString path = mime->urls().front().toLocalFile();
   const QFileInfo info(path);
-  const bool file = info.isFile() && (has_image_extension(path.toStdString()) ||
-                                      path.endsWith(QStringLiteral(".emergence")));
+  const bool file =
+      info.isFile() && (has_image_extension(path.toStdString()) ||
+                        path.endsWith(QStringLiteral(".emergence")) || is_model_file(path));
   return info.isDir() || file ? path : QString();
 }
 
@@ -78,10 +80,15 @@ std::optional<GenerationParams> branch_for(const ModelInfo& info, const Generati
   branch.diffusers_exact = settings.diffusers_exact;
   branch.class_label = settings.class_label;
   branch.guidance_scale = settings.guidance_scale;
+  // A prompt model's branch may follow another prompt from here on (the size stays the run's).
+  branch.prompt = settings.prompt;
+  branch.negative_prompt = settings.negative_prompt;
+  branch.clip_skip = settings.clip_skip;
   branch.seed = settings.seed;
-  const bool only_noise_changes = same_sampler_settings(branch, *parent) &&
-                                  branch.class_label == parent->class_label &&
-                                  branch.guidance_scale == parent->guidance_scale;
+  const bool only_noise_changes =
+      same_sampler_settings(branch, *parent) && branch.class_label == parent->class_label &&
+      branch.guidance_scale == parent->guidance_scale && branch.prompt == parent->prompt &&
+      branch.negative_prompt == parent->negative_prompt && branch.clip_skip == parent->clip_skip;
   if (only_noise_changes && branch.seed == parent->seed) {
     branch.seed = QRandomGenerator::global()->bounded(1u << 31);  // recorded, so reproducible
   }
@@ -123,7 +130,7 @@ void MainWindow::branchHere() {
 }
 
 void MainWindow::openFanOutDialog() {
-  if (!model_ || store_->empty()) {
+  if (!model_ || store_->empty() || refusedForLatentModel(tr("Fan Out from Here"))) {
     return;
   }
   auto* dialog = new FanOutDialog(model_folder_, store_->trajectory().params,
@@ -134,7 +141,7 @@ void MainWindow::openFanOutDialog() {
 }
 
 void MainWindow::openVariationsDialog() {
-  if (!model_ || store_->empty()) {
+  if (!model_ || store_->empty() || refusedForLatentModel(tr("Variations of This Run"))) {
     return;
   }
   auto* dialog = new FanOutDialog(model_folder_, store_->trajectory().params, 0,
@@ -158,6 +165,8 @@ void MainWindow::restoreRun(int run) {
     return;
   }
   store_->restore(kept);
+  vae_images_.clear();
+  shows_latest_run_ = false;
   starting_run_ = true;  // the controls follow the run without starting one
   controls_->setParams(kept.params);
   starting_run_ = false;
@@ -290,6 +299,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
   }
   if (QFileInfo(path).isDir()) {
     openModelFolder(path);
+  } else if (is_model_file(path)) {
+    openModelFolder(model_path_for_file(path));
   } else if (!openDroppedFile(path)) {
     sketch_->openPicture(path);
   }

@@ -18,6 +18,7 @@ std::size_t pixel_bytes(const Trajectory& run) {
     for (const Image8& view : frame->views) {
       bytes += view.pixels.size();
     }
+    bytes += frame->decoded_x0.pixels.size();  // a latent model's TAESD preview, at image size
   }
   return bytes;
 }

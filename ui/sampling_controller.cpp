@@ -23,6 +23,27 @@ SamplingController::SamplingController(QObject* parent)
             --pending_loads_;
             Q_EMIT modelFailed(folder, message);
           });
+  connect(worker_, &SamplingWorker::previewDecoderChanged, this,
+          &SamplingController::previewDecoderChanged);
+  connect(worker_, &SamplingWorker::previewDecoderFailed, this,
+          &SamplingController::previewDecoderFailed);
+  connect(worker_, &SamplingWorker::stepDecoded, this,
+          [this](quint64 run, int frame, const QImage& image, const QString& decoder) {
+            if (run == current_run_) {
+              Q_EMIT stepDecoded(frame, image, decoder);
+            }
+          });
+  connect(worker_, &SamplingWorker::decodeFailed, this,
+          [this](quint64 run, int frame, const QString& message) {
+            if (run == current_run_) {
+              Q_EMIT decodeFailed(frame, message);
+            }
+          });
+  connect(worker_, &SamplingWorker::runNotice, this, [this](quint64 run, const QString& message) {
+    if (run == current_run_) {
+      Q_EMIT runNotice(message);
+    }
+  });
   connect(worker_, &SamplingWorker::frameReady, this, [this](quint64 run, FramePtr frame) {
     if (run == current_run_) {
       Q_EMIT frameArrived(std::move(frame));
@@ -56,10 +77,22 @@ void SamplingController::setAnalysisFactory(AnalysisFactory factory) {
   worker_->setAnalysisFactory(std::move(factory));
 }
 
-void SamplingController::loadModel(const QString& folder) {
+void SamplingController::loadModel(const QString& path, const QString& device) {
   ++pending_loads_;
   QMetaObject::invokeMethod(
-      worker_, [worker = worker_, folder] { worker->loadModel(folder); }, Qt::QueuedConnection);
+      worker_, [worker = worker_, path, device] { worker->loadModel(path, device); },
+      Qt::QueuedConnection);
+}
+
+void SamplingController::setPreviewDecoder(const QString& path) {
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, path] { worker->setPreviewDecoder(path); }, Qt::QueuedConnection);
+}
+
+void SamplingController::decodeStep(int frame) {
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, run = current_run_, frame] { worker->decodeStep(run, frame); },
+      Qt::QueuedConnection);
 }
 
 void SamplingController::start(const GenerationParams& params, const QImage& start_picture) {

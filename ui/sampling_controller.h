@@ -21,20 +21,31 @@ class SamplingController : public QObject {
   ~SamplingController() override;
 
   void setAnalysisFactory(AnalysisFactory factory);
-  void loadModel(const QString& folder);
+  // A model folder or a single .safetensors checkpoint, on a device ("cpu", "cuda:0", …).
+  void loadModel(const QString& path, const QString& device = QStringLiteral("cpu"));
+  // A TAESD file or folder for the loaded model's x̂0 previews.
+  void setPreviewDecoder(const QString& path);
   // start_picture: the run's start image, when its params name one.
   void start(const emergence::GenerationParams& params, const QImage& start_picture = {});
   // Takes effect before the next model call.
   void stop();
+  // The VAE decode of frame `frame` of the latest run (a latent model's), after its run ends.
+  void decodeStep(int frame);
   bool isRunning() const { return running_; }
   bool isLoading() const { return pending_loads_ > 0; }
 
  Q_SIGNALS:
   void modelLoaded(emergence::ui::ModelInfoPtr info, qint64 load_ms);
-  void modelFailed(const QString& folder, const QString& message);
+  void modelFailed(const QString& path, const QString& message);
+  void previewDecoderChanged(const QString& decoder);
+  void previewDecoderFailed(const QString& path, const QString& message);
   void frameArrived(emergence::ui::FramePtr frame);
   void runFinished(bool cancelled);
   void runFailed(const QString& message);
+  void runNotice(const QString& message);
+  // Frames of the latest run, decoded by the VAE: its final image, or a step asked for.
+  void stepDecoded(int frame, const QImage& image, const QString& decoder);
+  void decodeFailed(int frame, const QString& message);
 
  private:
   QThread thread_;

@@ -2,20 +2,29 @@
 
 #include <QElapsedTimer>
 #include <QThread>
+#include <map>
 
+#include "core/decoded_preview_observer.h"
 #include "core/display_image.h"
-#include "core/error.h"
 #include "core/generation.h"
-#include "core/model/unet_diffusion_model.h"
-#include "core/sd/stable_diffusion_folder.h"
+#include "core/preview_observer.h"
+#include "core/sd/model_loading.h"
+#include "core/sd/preview_decoder.h"
 #include "core/thread_chooser.h"
 #include "core/trajectory.h"
 #include "frame_images.h"
 
 namespace emergence::ui {
+
+// The latest run's x̂0 latents by frame (first batch item, [1,C,h,w]: 64 KB a step at 512²).
+struct SamplingWorker::KeptLatents {
+  quint64 run_id = 0;
+  std::map<int, torch::Tensor> x0;
+};
+
 namespace {
 
-// Feeds each raw frame to the run's analysis observers, then sends its display copy to the GUI.
+// Feeds each frame to the run's analysis observers, then sends its display copy to the GUI.
 class FrameForwarder : public SamplingObserver {
  public:
   FrameForwarder(std::vector<std::shared_ptr<SamplingObserver>> analysis,
@@ -39,9 +48,29 @@ class FrameForwarder : public SamplingObserver {
   std::atomic<bool>& cancel_;
 };
 
+// Keeps each frame's x̂0 latent for Decode This Step, then hands the frame on.
+class LatentKeeper : public SamplingObserver {
+ public:
+  LatentKeeper(std::map<int, torch::Tensor>& kept, SamplingObserver* next)
+      : kept_(kept), next_(next) {}
+
+  void on_frame(const StepFrame& frame) override {
+    kept_[frame.index] = frame.x0.slice(0, 0, 1).clone();
+    next_->on_frame(frame);
+  }
+
+ private:
+  std::map<int, torch::Tensor>& kept_;
+  SamplingObserver* next_;
+};
+
+QImage decoded_image(DiffusionModel& model, const torch::Tensor& latent) {
+  return qimage_from_image8(to_image8(model.decode(latent), DisplayMapping::Image));
+}
+
 }  // namespace
 
-SamplingWorker::SamplingWorker() = default;
+SamplingWorker::SamplingWorker() : kept_(std::make_unique<KeptLatents>()) {}
 
 SamplingWorker::~SamplingWorker() = default;
 
@@ -50,27 +79,34 @@ void SamplingWorker::setAnalysisFactory(AnalysisFactory factory) {
   factory_ = std::move(factory);
 }
 
-void SamplingWorker::loadModel(const QString& folder) {
+void SamplingWorker::loadModel(const QString& path, const QString& device) {
   QElapsedTimer clock;
   clock.start();
   try {
-    const std::string path = folder.toStdString();
-    if (is_text_to_image_pipeline(path)) {
-      // Other families are refused with their reason; SD 1/2 run from the command line until the
-      // window learns latents (the prompt box, previews and decode).
-      read_stable_diffusion_folder(path);
-      throw Error(path + " is a Stable Diffusion model, which the window does not open yet; " +
-                  "run it with: emergence generate --model \"" + path +
-                  "\" --prompt \"…\" --out image.png");
-    }
-    std::shared_ptr<DiffusionModel> model = load_diffusion_model(path);
+    LoadOptions options;
+    options.device = device.toStdString();
+    std::shared_ptr<DiffusionModel> model = open_model(path.toStdString(), options);
     auto info = std::make_shared<const ModelInfo>(model->info());
     model_ = std::move(model);
+    kept_ = std::make_unique<KeptLatents>();
     threads_ = std::make_unique<ThreadChooser>(ThreadChooser::for_this_process());
     Q_EMIT modelLoaded(info, clock.elapsed());
+    Q_EMIT previewDecoderChanged(QString::fromStdString(model_->preview_decoder()));
   } catch (const std::exception& e) {
     // The previous model stays loaded, so the app keeps working.
-    Q_EMIT modelFailed(folder, QString::fromStdString(e.what()));
+    Q_EMIT modelFailed(path, QString::fromStdString(e.what()));
+  }
+}
+
+void SamplingWorker::setPreviewDecoder(const QString& path) {
+  if (!model_) {
+    return;
+  }
+  try {
+    attach_preview_decoder(*model_, path.toStdString());
+    Q_EMIT previewDecoderChanged(QString::fromStdString(model_->preview_decoder()));
+  } catch (const std::exception& e) {
+    Q_EMIT previewDecoderFailed(path, QString::fromStdString(e.what()));
   }
 }
 
@@ -82,7 +118,7 @@ void SamplingWorker::run(quint64 run_id, const GenerationParams& params,
     return;
   }
   if (!model_) {
-    Q_EMIT runFailed(run_id, tr("No model is loaded: open a model folder (Ctrl+O)."));
+    Q_EMIT runFailed(run_id, tr("No model is loaded: open a model (Ctrl+O)."));
     return;
   }
   try {
@@ -92,22 +128,55 @@ void SamplingWorker::run(quint64 run_id, const GenerationParams& params,
       factory = factory_;
     }
     FrameForwarder forwarder(
-        factory ? factory() : std::vector<std::shared_ptr<SamplingObserver>>{},
+        factory ? factory(*model_) : std::vector<std::shared_ptr<SamplingObserver>>{},
         [this, run_id](FramePtr frame) { Q_EMIT frameReady(run_id, std::move(frame)); }, *cancel);
+    // A latent model's frames: x̂0 latents kept, the preview decoder every few steps, then
+    // latent→RGB previews for the views, the analysis and the display copy.
+    const bool latent = model_->info().latent_scale > 1;
+    PreviewObserver previews(*model_, &forwarder);
+    DecodedPreviewObserver decoded(*model_, &previews);
+    kept_->run_id = run_id;
+    kept_->x0.clear();
+    LatentKeeper keeper(kept_->x0, &decoded);
     GenerationRequest request;
     request.params = params;
-    request.observer = &forwarder;
+    request.observer = latent ? static_cast<SamplingObserver*>(&keeper) : &forwarder;
     request.cancel = cancel.get();
     request.threads = threads_.get();
     if (!start_picture.isNull()) {
       const int channels = model_->info().channels == 1 ? 1 : 3;
       request.init_image = from_image8(image8_from_qimage(start_picture, channels)).unsqueeze(0);
     }
+    for (const std::string& notice : model_->notices(params)) {
+      Q_EMIT runNotice(run_id, QString::fromStdString(notice));
+    }
     const SamplingResult result = generate(*model_, request);
-    Q_EMIT runFinished(run_id, result.outcome == SamplingOutcome::Cancelled);
+    const bool cancelled = result.outcome == SamplingOutcome::Cancelled;
+    // A stop after the last step still skips the decode (it takes seconds at 512²).
+    if (latent && !cancelled && !cancel->load() && !kept_->x0.empty()) {
+      Q_EMIT stepDecoded(run_id, kept_->x0.rbegin()->first, decoded_image(*model_, result.latent),
+                         QStringLiteral("VAE"));
+    }
+    Q_EMIT runFinished(run_id, cancelled);
   } catch (const std::exception& e) {
     // Frames already sent stay valid; the GUI keeps them.
     Q_EMIT runFailed(run_id, QString::fromStdString(e.what()));
+  }
+}
+
+void SamplingWorker::decodeStep(quint64 run_id, int frame) {
+  const auto kept = kept_->x0.find(frame);
+  if (!model_ || kept_->run_id != run_id || kept == kept_->x0.end()) {
+    Q_EMIT decodeFailed(run_id, frame,
+                        tr("step %1 of this run is no longer held (only the latest run's steps "
+                           "can be decoded)")
+                            .arg(frame));
+    return;
+  }
+  try {
+    Q_EMIT stepDecoded(run_id, frame, decoded_image(*model_, kept->second), QStringLiteral("VAE"));
+  } catch (const std::exception& e) {
+    Q_EMIT decodeFailed(run_id, frame, QString::fromStdString(e.what()));
   }
 }
 

@@ -30,6 +30,14 @@ void SettingsStore::loadParams(GenerationParams& p) const {
   p.seed = settings_.value("controls/seed", quint64(p.seed)).toULongLong();
   p.class_label = settings_.value("controls/class", qint64(p.class_label)).toLongLong();
   p.guidance_scale = settings_.value("controls/guidance", p.guidance_scale).toDouble();
+  p.prompt =
+      settings_.value("prompt/text", QString::fromStdString(p.prompt)).toString().toStdString();
+  p.negative_prompt = settings_.value("prompt/negative", QString::fromStdString(p.negative_prompt))
+                          .toString()
+                          .toStdString();
+  p.width = settings_.value("prompt/width", p.width).toInt();
+  p.height = settings_.value("prompt/height", p.height).toInt();
+  p.clip_skip = settings_.value("prompt/clip_skip", p.clip_skip).toInt();
 }
 
 void SettingsStore::saveParams(const GenerationParams& p) {
@@ -41,6 +49,14 @@ void SettingsStore::saveParams(const GenerationParams& p) {
   settings_.setValue("controls/seed", quint64(p.seed));
   settings_.setValue("controls/class", qint64(p.class_label));
   settings_.setValue("controls/guidance", p.guidance_scale);
+  // A pixel model's params carry no prompt: the last prompt model's stay for the next one.
+  if (is_prompt_run(p)) {
+    settings_.setValue("prompt/text", QString::fromStdString(p.prompt));
+    settings_.setValue("prompt/negative", QString::fromStdString(p.negative_prompt));
+    settings_.setValue("prompt/width", p.width);
+    settings_.setValue("prompt/height", p.height);
+    settings_.setValue("prompt/clip_skip", p.clip_skip);
+  }
 }
 
 QString SettingsStore::lastModel() const { return settings_.value("model/last").toString(); }

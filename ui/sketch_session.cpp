@@ -71,14 +71,32 @@ void SketchSession::setModelInfo(ModelInfoPtr info) {
   const bool resized = !model_ || model_->width != info->width || model_->height != info->height ||
                        model_->channels != info->channels;
   model_ = std::move(info);
-  if (resized && document_->hasPicture()) {
+  const bool latent = model_->latent_scale > 1;
+  toolbar_->newSketchAction()->setEnabled(!latent);
+  toolbar_->openAction()->setEnabled(!latent);
+  if (latent && document_->hasPicture()) {
+    document_->removePicture();  // a latent model's runs start from noise (refusedForLatents)
+  } else if (resized && document_->hasPicture()) {
     refit();
   }
+}
+
+bool SketchSession::refusedForLatents() {
+  if (model_ && model_->latent_scale > 1) {
+    Q_EMIT failed(tr("A start image for %1 needs the VAE encoder, which the window does not run "
+                     "yet: Stable Diffusion runs start from noise.")
+                      .arg(QString::fromStdString(model_->name)));
+    return true;
+  }
+  return false;
 }
 
 bool SketchSession::openPicture(const QString& path) {
   if (!model_) {
     Q_EMIT failed(tr("Open a model first: the picture is fitted to its size."));
+    return false;
+  }
+  if (refusedForLatents()) {
     return false;
   }
   try {
@@ -106,6 +124,9 @@ void SketchSession::openPictureDialog() {
 void SketchSession::newSketch() {
   if (!model_) {
     Q_EMIT failed(tr("Open a model first: the sketch has its size."));
+    return;
+  }
+  if (refusedForLatents()) {
     return;
   }
   QImage blank(model_->width, model_->height, QImage::Format_RGB32);

@@ -62,6 +62,8 @@ class SketchSession : public QObject {
   void startStrengthChanged(double strength);
 
  private:
+  // A latent model (Stable Diffusion) takes no start image yet: says so (failed()) and true.
+  bool refusedForLatents();
   void updateCanvasTarget();
   void refit();
   void onStrokeStarted(QPoint pixel);

@@ -15,8 +15,10 @@ namespace emergence::ui {
 class SpectrumPanel;
 
 // Feeds the spectrum panel from the runs: the analysis factory gives each run its own
-// SpectralTrack on the sampling thread; refresh() hands the track's latest immutable snapshot to
-// the panel on the GUI thread (called from the window's throttled redraw).
+// SpectralTrack on the sampling thread (for a latent model with a preview decoder, fed the
+// frames that carry a decoded x̂0; else the latent→RGB ones), and tells the panel which; refresh()
+// hands the track's latest immutable snapshot to the panel on the GUI thread (called from the
+// window's throttled redraw).
 class SpectrumLink : public QObject {
   Q_OBJECT
 

@@ -62,9 +62,31 @@ void SpectrumPanel::setSnapshot(std::shared_ptr<const SpectralSnapshot> snapshot
                          .arg(plane)
                          .arg(snapshot_->width)
                          .arg(snapshot_->height)
-                         .arg(snapshot_->num_bands()));
+                         .arg(snapshot_->num_bands()) +
+                     sourceNote());
   }
   updateSummary();
+}
+
+void SpectrumPanel::setSource(bool latent, const QString& decoder) {
+  latent_ = latent;
+  decoder_ = decoder;
+}
+
+QString SpectrumPanel::sourceNote() const {
+  if (!latent_) {
+    return {};
+  }
+  if (decoder_.isEmpty()) {
+    return tr(", from the latent→RGB approximation (one pixel per latent cell)");
+  }
+  const auto& steps = snapshot_->steps;
+  const int count = static_cast<int>(steps.size());
+  // The decoder runs every k steps, k chosen to keep its cost small: say what it came to.
+  const int every =
+      count > 1 ? (steps.back()->index - steps.front()->index + (count - 1) / 2) / (count - 1) : 0;
+  return every > 1 ? tr(", from %1 previews, about every %2 steps").arg(decoder_).arg(every)
+                   : tr(", from %1 previews").arg(decoder_);
 }
 
 void SpectrumPanel::setCurrentStep(int step) {

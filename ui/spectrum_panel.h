@@ -35,6 +35,9 @@ class SpectrumPanel : public QWidget {
  public Q_SLOTS:
   void setSnapshot(std::shared_ptr<const emergence::SpectralSnapshot> snapshot);
   void setCurrentStep(int step);
+  // Whether the next snapshots are a latent model's, measured on `decoder`'s x̂0 previews
+  // ("TAESD") or, with an empty name, on the latent→RGB approximation; the header says which.
+  void setSource(bool latent, const QString& decoder);
 
  Q_SIGNALS:
   void stepPicked(int step);
@@ -42,9 +45,12 @@ class SpectrumPanel : public QWidget {
  private:
   void exportCsv();
   void updateSummary();
+  QString sourceNote() const;
 
   std::shared_ptr<const SpectralSnapshot> snapshot_;
   int step_ = 0;
+  bool latent_ = false;
+  QString decoder_;
   QLabel* header_ = nullptr;
   QLabel* summary_ = nullptr;
   SpectrumPlot* plot_ = nullptr;

@@ -1,6 +1,7 @@
 #include "stable_diffusion_folder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "core/error.h"
@@ -122,20 +123,42 @@ bool is_text_to_image_pipeline(const std::string& dir) {
 void refuse_non_models(const std::string& path) {
   const fs::path p(path);
   if (exists_as_file(p)) {
-    const std::string extension = p.extension().string();
+    std::string extension = p.extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     if (extension == ".ckpt" || extension == ".pt" || extension == ".pth" || extension == ".bin") {
-      throw Error(path + " is a pickle file, which Emergence never opens because unpickling can " +
-                  "run code; convert it to .safetensors (e.g. with diffusers' " +
-                  "convert_original_stable_diffusion_to_diffusers.py) and open the folder");
+      throw Error(path + " is a pickle file (" + extension + "), which Emergence never opens " +
+                  "because unpickling can run arbitrary code; convert it to .safetensors where " +
+                  "you trust it (the conversion unpickles it), e.g. with diffusers' " +
+                  "scripts/convert_original_stable_diffusion_to_diffusers.py --checkpoint_path " +
+                  "FILE --dump_path DIR --to_safetensors, and open DIR");
     }
-    throw Error(path + " is a file; Emergence opens model folders (a diffusers pipeline folder, " +
-                "or a UNet folder), not single-file checkpoints yet");
+    if (extension != ".safetensors") {
+      throw Error(path + " is a file Emergence does not open (" +
+                  (extension.empty() ? std::string("no extension") : extension) +
+                  "); it opens .safetensors checkpoints and model folders");
+    }
+    return;
   }
   if (!exists_as_file(p / "model_index.json") && !exists_as_file(p / "config.json") &&
       (exists_as_file(p / "pytorch_lora_weights.safetensors") ||
        exists_as_file(p / "adapter_config.json"))) {
     throw Error(path + " holds a LoRA (weights that modify a model), not a model; Emergence " +
                 "does not apply LoRAs yet");
+  }
+}
+
+void check_pipeline_parts_fit(const std::string& where, const UNet2DConditionConfig& unet,
+                              const ClipTextConfig& text_encoder, const AutoencoderKLConfig& vae) {
+  if (unet.cross_attention_dim != text_encoder.hidden_size) {
+    throw Error(where + ": the UNet attends to " + std::to_string(unet.cross_attention_dim) +
+                "-wide text features but the text encoder makes " +
+                std::to_string(text_encoder.hidden_size) + "-wide ones");
+  }
+  if (unet.in_channels != vae.latent_channels) {
+    throw Error(where + ": the UNet takes " + std::to_string(unet.in_channels) +
+                " channels but the VAE's latents have " + std::to_string(vae.latent_channels) +
+                (unet.in_channels == 9 ? " (an inpainting UNet, not supported yet)" : ""));
   }
 }
 
@@ -166,17 +189,7 @@ StableDiffusionFolder read_stable_diffusion_folder(const std::string& dir) {
   folder.scheduler =
       read_config(root / "scheduler" / "scheduler_config.json",
                   [](const nlohmann::json& j) { return scheduler_config_from_json(j); });
-  if (folder.unet.cross_attention_dim != folder.text_encoder.hidden_size) {
-    throw Error(dir + ": the UNet attends to " + std::to_string(folder.unet.cross_attention_dim) +
-                "-wide text features but the text encoder makes " +
-                std::to_string(folder.text_encoder.hidden_size) + "-wide ones");
-  }
-  if (folder.unet.in_channels != folder.vae.latent_channels) {
-    throw Error(dir + ": the UNet takes " + std::to_string(folder.unet.in_channels) +
-                " channels but the VAE's latents have " +
-                std::to_string(folder.vae.latent_channels) +
-                (folder.unet.in_channels == 9 ? " (an inpainting UNet, not supported yet)" : ""));
-  }
+  check_pipeline_parts_fit(dir, folder.unet, folder.text_encoder, folder.vae);
   folder.unet_weights = weights_of(root / "unet", "diffusion_pytorch_model");
   folder.vae_weights = weights_of(root / "vae", "diffusion_pytorch_model");
   folder.text_encoder_weights = weights_of(root / "text_encoder", "model");

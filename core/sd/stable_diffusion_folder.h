@@ -34,9 +34,15 @@ struct StableDiffusionFolder {
 // refuses with a reason (SDXL, SD 3, Flux, …); a folder without model_index.json is neither.
 bool is_text_to_image_pipeline(const std::string& dir);
 
-// Throws for what is not a model at all: a LoRA folder, or a file where a folder belongs (a
-// pickle .ckpt, which is never opened, or a single-file checkpoint, not read yet).
+// Throws for what is not a model at all: a LoRA folder, a pickle file (.ckpt, .pt, .pth, .bin:
+// never opened, since unpickling can run code) or another file that is not .safetensors. A
+// .safetensors file passes: it is a single-file checkpoint, or refused when read.
 void refuse_non_models(const std::string& path);
+
+// Throws, naming `where`, when the parts cannot run together: the UNet's cross-attention width
+// is not the text encoder's, or its input channels are not the VAE's latent channels.
+void check_pipeline_parts_fit(const std::string& where, const UNet2DConditionConfig& unet,
+                              const ClipTextConfig& text_encoder, const AutoencoderKLConfig& vae);
 
 // Reads and checks a pipeline folder. Errors name what it is and why it is refused: another
 // family (SDXL, SD 3, Flux, Kandinsky, …), a LoRA, a missing part or file, pickle-only weights,

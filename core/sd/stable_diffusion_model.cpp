@@ -5,11 +5,13 @@
 
 #include <filesystem>
 
+#include "core/compute_device.h"
 #include "core/error.h"
 #include "core/model/model_folder.h"
 #include "core/model/module_weights.h"
 #include "core/model/safetensors.h"
 #include "latent_preview.h"
+#include "preview_decoder.h"
 #include "stable_diffusion_folder.h"
 
 namespace emergence {
@@ -42,6 +44,22 @@ StableDiffusionModel::StableDiffusionModel(StableDiffusionParts parts, ModelInfo
   parts_.vae->eval();
 }
 
+torch::Tensor StableDiffusionModel::on_device(const torch::Tensor& x) const {
+  return x.to(device_, compute_dtype(device_));
+}
+
+void StableDiffusionModel::to_device(const c10::Device& device) {
+  const c10::ScalarType dtype = compute_dtype(device);
+  parts_.text_encoder->to(device, dtype);
+  parts_.unet->to(device, dtype);
+  parts_.vae->to(device, dtype);
+  if (taesd_) {
+    taesd_->to(device, dtype);
+  }
+  device_ = device;
+  contexts_.clear();  // encoded on the old device
+}
+
 TokenizedPrompt StableDiffusionModel::tokenize(const std::string& prompt) const {
   return parts_.tokenizer.tokenize(prompt, parts_.pad_id,
                                    parts_.text_encoder->config().max_position_embeddings);
@@ -62,22 +80,26 @@ torch::Tensor StableDiffusionModel::text_context(const std::string& prompt, int 
   return context;
 }
 
-torch::Tensor StableDiffusionModel::denoise(const torch::Tensor& x, double timestep,
+torch::Tensor StableDiffusionModel::denoise(const torch::Tensor& input, double timestep,
                                             const Conditioning& c) {
   const torch::Tensor positive = text_context(c.prompt, c.clip_skip);
   c10::InferenceMode inference;
+  const torch::Tensor x = on_device(input);
   const int64_t batch = x.size(0);
+  // Timesteps stay float32 (diffusers too): float16 would round fractional ones.
   const auto options = x.options().dtype(torch::kFloat32);
   // diffusers: do_classifier_free_guidance = guidance_scale > 1.
   if (c.guidance_scale <= 1.0) {
-    return parts_.unet->forward(x, at::full({batch}, timestep, options),
-                                positive.expand({batch, -1, -1}));
+    return parts_.unet
+        ->forward(x, at::full({batch}, timestep, options), positive.expand({batch, -1, -1}))
+        .to(torch::kCPU, torch::kFloat32);
   }
   const torch::Tensor negative = text_context(c.negative_prompt, c.clip_skip);
   const torch::Tensor context =
       at::cat({negative.expand({batch, -1, -1}), positive.expand({batch, -1, -1})});
   const torch::Tensor both =
-      parts_.unet->forward(at::cat({x, x}), at::full({2 * batch}, timestep, options), context);
+      parts_.unet->forward(at::cat({x, x}), at::full({2 * batch}, timestep, options), context)
+          .to(torch::kCPU, torch::kFloat32);
   const torch::Tensor uncond = both.narrow(0, 0, batch);
   const torch::Tensor cond = both.narrow(0, batch, batch);
   return uncond + c.guidance_scale * (cond - uncond);
@@ -89,7 +111,39 @@ torch::Tensor StableDiffusionModel::preview_rgb(const torch::Tensor& sample) con
 
 torch::Tensor StableDiffusionModel::decode(const torch::Tensor& sample) {
   c10::InferenceMode inference;
-  return parts_.vae->decode(sample / parts_.vae->config().scaling_factor);
+  return parts_.vae->decode(on_device(sample / parts_.vae->config().scaling_factor))
+      .to(torch::kCPU, torch::kFloat32);
+}
+
+std::string StableDiffusionModel::preview_decoder() const { return taesd_ ? "TAESD" : ""; }
+
+torch::Tensor StableDiffusionModel::preview_decode(const torch::Tensor& sample) {
+  if (!taesd_) {
+    return decode(sample);
+  }
+  c10::InferenceMode inference;
+  return taesd_->decode(on_device(sample / taesd_->config().scaling_factor))
+      .to(torch::kCPU, torch::kFloat32);
+}
+
+void StableDiffusionModel::set_preview_decoder(AutoencoderTiny taesd, const std::string& origin) {
+  const AutoencoderTinyConfig& c = taesd->config();
+  if (c.latent_channels != info_.channels) {
+    throw Error(origin + ": this TAESD decodes latents of " + std::to_string(c.latent_channels) +
+                " channels, but " + info_.name + "'s have " + std::to_string(info_.channels));
+  }
+  int scale = 1;
+  for (size_t i = 1; i < c.decoder_block_out_channels.size(); ++i) {
+    scale *= c.upsampling_scaling_factor;  // DecoderTiny upsamples after every block but the last
+  }
+  if (scale != info_.latent_scale) {
+    throw Error(origin + ": this TAESD makes images " + std::to_string(scale) +
+                "× its latents' size, but " + info_.name + "'s VAE " +
+                std::to_string(info_.latent_scale) + "×");
+  }
+  taesd->eval();
+  taesd->to(device_, compute_dtype(device_));
+  taesd_ = std::move(taesd);
 }
 
 std::vector<std::string> StableDiffusionModel::notices(const GenerationParams& p) const {
@@ -148,7 +202,20 @@ std::shared_ptr<StableDiffusionModel> load_stable_diffusion_model(
   info.any_size = true;
   info.max_clip_skip = folder.text_encoder.num_hidden_layers - 1;
   info.scheduler = scheduler ? *scheduler : folder.scheduler;
-  return std::make_shared<StableDiffusionModel>(std::move(parts), std::move(info));
+  auto model = std::make_shared<StableDiffusionModel>(std::move(parts), std::move(info));
+  const std::filesystem::path tiny = std::filesystem::path(dir) / "vae_tiny";
+  if (std::filesystem::is_directory(tiny)) {
+    model->set_preview_decoder(load_preview_decoder(tiny.string()), tiny.string());
+  }
+  return model;
+}
+
+void move_model_to_device(DiffusionModel& model, const c10::Device& device) {
+  if (auto* sd = dynamic_cast<StableDiffusionModel*>(&model)) {
+    sd->to_device(device);
+  } else if (!device.is_cpu()) {
+    throw Error(model.info().name + " is a pixel model (UNet2DModel), which runs on the CPU only");
+  }
 }
 
 }  // namespace emergence

@@ -19,6 +19,7 @@
 #include "core/npy.h"
 #include "core/parameters_import.h"
 #include "core/scheduler_config.h"
+#include "core/sd/ldm_checkpoint.h"
 
 namespace emergence::fuzz {
 namespace {
@@ -123,6 +124,14 @@ void image(const uint8_t* data, size_t size) {
   read_image(path);
 }
 
+// A single-file checkpoint as open_model reads it before loading weights: the classification
+// and refusals, the renaming, the configs from shapes.
+void ldm_checkpoint(const uint8_t* data, size_t size) {
+  const std::string path = write_input("model.safetensors", data, size);
+  const SafetensorsFile file(path);
+  read_ldm_checkpoint(path, file.tensors(), file.skipped());
+}
+
 }  // namespace
 
 const std::vector<NamedTarget>& targets() {
@@ -136,6 +145,7 @@ const std::vector<NamedTarget>& targets() {
       {"image", image},
       {"png_info", png_info},
       {"session", session},
+      {"ldm_checkpoint", ldm_checkpoint},
   };
   return all;
 }
