@@ -205,8 +205,13 @@ void ExportRecorder::on_frame(const StepFrame& frame) {
   }
 }
 
-void ExportRecorder::finish(const GenerationParams& params, std::ostream& log) {
+void ExportRecorder::finish(const GenerationParams& params, const Image8& final_decode,
+                            std::ostream& log) {
   trajectory_.params = params;
+  if (active() && is_prompt_run(params) && !trajectory_.frames.empty()) {
+    set_decoded_x0(trajectory_, static_cast<int>(trajectory_.frames.size()) - 1, final_decode,
+                   "VAE");
+  }
   for (const ExportSettings& s : settings_) {
     const ExportResult result = export_trajectory(trajectory_, s);
     log << "exported " << to_string(s.format) << ": " << result.files.front();

@@ -33,8 +33,9 @@ class ExportRecorder : public SamplingObserver {
   // frames exists unless --overwrite or is the --out image. Error naming the format and the file.
   void check_destinations(int frame_count, const std::string& out_path) const;
   void on_frame(const StepFrame& frame) override;
-  // Writes every requested format and reports each file on log.
-  void finish(const GenerationParams& params, std::ostream& log);
+  // Writes every requested format and reports each file on log. A latent run's final decode
+  // (the --out image) becomes the last step's decoded x̂0, so the export ends on it.
+  void finish(const GenerationParams& params, const Image8& final_decode, std::ostream& log);
 
  private:
   std::vector<ExportSettings> settings_;  // one per --export format

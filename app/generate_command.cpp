@@ -379,10 +379,10 @@ int run_generate_command(const std::vector<std::string>& args) {
   if (options.has("--save-final")) {
     write_npy(options.text("--save-final"), result.latent);
   }
-  write_image(out, to_image8(run.model->decode(result.latent), DisplayMapping::Image),
-              generation_png_text(p));
+  const Image8 image = to_image8(run.model->decode(result.latent), DisplayMapping::Image);
+  write_image(out, image, generation_png_text(p));
   std::cerr << "wrote " << out << "\n";
-  exporter.finish(p, std::cerr);
+  exporter.finish(p, image, std::cerr);
   if (options.has("--spectrum-csv")) {
     const auto snapshot = spectrum.snapshot();
     if (!snapshot) {

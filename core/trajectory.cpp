@@ -1,5 +1,7 @@
 #include "trajectory.h"
 
+#include <algorithm>
+
 #include "sampling_loop.h"
 
 namespace emergence {
@@ -19,6 +21,24 @@ std::shared_ptr<const TrajectoryFrame> make_trajectory_frame(const StepFrame& f)
     frame->decoder = f.decoder;
   }
   return frame;
+}
+
+std::shared_ptr<const TrajectoryFrame> latest_decoded(const Trajectory& run, int index) {
+  for (int i = std::min(index, static_cast<int>(run.frames.size()) - 1); i >= 0; --i) {
+    const auto& frame = run.frames[static_cast<size_t>(i)];
+    if (frame && !frame->decoded_x0.empty()) {
+      return frame;
+    }
+  }
+  return nullptr;
+}
+
+void set_decoded_x0(Trajectory& run, int index, Image8 image, const std::string& decoder) {
+  auto& slot = run.frames.at(static_cast<size_t>(index));
+  auto frame = std::make_shared<TrajectoryFrame>(*slot);
+  frame->decoded_x0 = std::move(image);
+  frame->decoder = decoder;
+  slot = std::move(frame);
 }
 
 }  // namespace emergence

@@ -42,4 +42,12 @@ struct StepFrame;
 // The display copy of a sampling frame (first batch item): x_t and x̂0 as images, ε̂ at ±2σ,
 // Δ scaled to its own peak.
 std::shared_ptr<const TrajectoryFrame> make_trajectory_frame(const StepFrame& frame);
+
+// The frame whose decoded x̂0 is shown at step `index`: the latest at or before it that carries
+// one, or null when none does (pixel models, steps before the first decode). The window's canvas
+// and the export both show this.
+std::shared_ptr<const TrajectoryFrame> latest_decoded(const Trajectory& run, int index);
+// Gives frame `index` of the run (a copy; the others stay shared) `image` as its decoded x̂0,
+// e.g. the VAE decode of the finished image, so an export shows it.
+void set_decoded_x0(Trajectory& run, int index, Image8 image, const std::string& decoder);
 }  // namespace emergence

@@ -325,4 +325,49 @@ TEST(StableDiffusionWindowTest, ADroppedSingleFileCheckpointOpensAndGenerates) {
   EXPECT_FALSE(window.decodedSteps().at(3).isNull());
 }
 
+// Whether any label of the window shows `text` (the model area's description, say).
+bool shows_text(const MainWindow& window, const QString& text) {
+  for (const QLabel* label : window.findChildren<QLabel*>()) {
+    if (label->text().contains(text)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+QAction* prediction_action(const MainWindow& window, const QString& choice) {
+  for (QAction* action : window.findChildren<QAction*>()) {
+    if (action->isCheckable() && action->data().toString() == choice) {
+      return action;
+    }
+  }
+  return nullptr;
+}
+
+TEST(StableDiffusionWindowTest, APredictionTypeChosenInTheMenuReopensTheModelAndIsRemembered) {
+  QSettings().clear();
+  const QString file = test_data_dir(QStringLiteral("sd/single_file/sd2.safetensors"));
+  {
+    MainWindow window{QString()};
+    QSignalSpy ready(&window, &MainWindow::modelReady);
+    window.openModelFolder(file);
+    ASSERT_TRUE(ready.wait(60000)) << window.banner()->text().toStdString();
+    // The probe's answer for the tiny SD 2 checkpoint (test_sd_single_file checks it).
+    EXPECT_TRUE(shows_text(window, QStringLiteral("predicts the noise ε")));
+    QAction* v = prediction_action(window, QStringLiteral("v"));
+    ASSERT_NE(v, nullptr);
+    EXPECT_TRUE(prediction_action(window, QStringLiteral("auto"))->isChecked());
+    v->trigger();
+    ASSERT_TRUE(ready.wait(60000)) << window.banner()->text().toStdString();
+    EXPECT_TRUE(shows_text(window, QStringLiteral("predicts the velocity v")));
+    EXPECT_TRUE(v->isChecked());
+  }
+  MainWindow again{QString()};
+  QSignalSpy ready(&again, &MainWindow::modelReady);
+  again.openModelFolder(file);
+  ASSERT_TRUE(ready.wait(60000)) << again.banner()->text().toStdString();
+  EXPECT_TRUE(shows_text(again, QStringLiteral("predicts the velocity v")));
+  EXPECT_TRUE(prediction_action(again, QStringLiteral("v"))->isChecked());
+}
+
 }  // namespace emergence::ui::test

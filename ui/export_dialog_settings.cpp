@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <algorithm>
 
+#include "core/media/export/exported_frame.h"
 #include "core/trajectory.h"
 #include "export_dialog.h"
 
@@ -56,13 +57,9 @@ QString ExportDialog::scaleKey() const {
   return QStringLiteral("scale/%1x%2").arg(imageWidth()).arg(imageHeight());
 }
 
-int ExportDialog::imageWidth() const {
-  return trajectory_->frames.empty() ? 0 : trajectory_->frames.front()->views[0].width;
-}
+int ExportDialog::imageWidth() const { return exported_image_size(*trajectory_).width; }
 
-int ExportDialog::imageHeight() const {
-  return trajectory_->frames.empty() ? 0 : trajectory_->frames.front()->views[0].height;
-}
+int ExportDialog::imageHeight() const { return exported_image_size(*trajectory_).height; }
 
 void ExportDialog::saveSettings() const {
   QSettings store;

@@ -21,6 +21,7 @@
 #include "core/generation_params.h"
 #include "core/trajectory.h"
 #include "export_dialog.h"
+#include "frame_images.h"
 #include "frame_store.h"
 #include "message_banner.h"
 #include "model_picker.h"
@@ -215,6 +216,7 @@ void MainWindow::onModelLoaded(ModelInfoPtr info, qint64 load_ms) {
     controls_model_ = model_folder_;
   }
   controls_->modelPicker()->setDescription(modelDescription(*info));
+  updatePredictionMenu();
   setWindowTitle(tr("Emergence — %1").arg(QString::fromStdString(info->name)));
   statusBar()->showMessage(
       tr("Loaded model %1 in %2 ms").arg(QString::fromStdString(info->name)).arg(load_ms), 8000);
@@ -278,7 +280,12 @@ void MainWindow::openExportDialog() {
   if (store_->empty()) {
     return;
   }
-  auto* dialog = new ExportDialog(store_->trajectory(), this);
+  // Steps decoded through the VAE (D, and the finished image) export as the canvas shows them.
+  Trajectory run = store_->trajectory();
+  for (const auto& [index, image] : vae_images_) {
+    set_decoded_x0(run, index, image8_from_qimage(image, 3), "VAE");
+  }
+  auto* dialog = new ExportDialog(run, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
 }

@@ -87,6 +87,9 @@ class MainWindow : public QMainWindow {
   // Model › Preview Decoder (TAESD)…: a TAESD file for this model's x̂0 previews, remembered.
   void choosePreviewDecoder();
   void setPreviewDecoderFile(const QString& path);
+  // Model › Prediction Type: "auto", "epsilon" or "v" for the model's file or folder, remembered
+  // per path; the model opens again with it (a single file does not record what it predicts).
+  void setPredictionOverride(const QString& choice);
   // Ctrl+E: exports the run's frames so far (the dialog keeps its own copy of them).
   void openExportDialog();
   void openCompareDialog();
@@ -138,6 +141,9 @@ class MainWindow : public QMainWindow {
   void onStepDecoded(int frame, const QImage& image, const QString& decoder);
   // The Model menu (preview decoder, Decode This Step) and the device combo.
   void buildModelControls();
+  QString predictionOverride(const QString& path) const;
+  // Enabled for prompt models, the loaded model's choice checked.
+  void updatePredictionMenu();
   // The fan-out, variations and comparison grids sample pixel models only: a latent model's
   // request is answered in the banner (true).
   bool refusedForLatentModel(const QString& what);
@@ -170,6 +176,8 @@ class MainWindow : public QMainWindow {
   QAction* export_action_ = nullptr;
   QAction* decode_action_ = nullptr;
   QAction* preview_decoder_action_ = nullptr;
+  QMenu* prediction_menu_ = nullptr;
+  QActionGroup* prediction_actions_ = nullptr;
   QLabel* caption_ = nullptr;
   QActionGroup* view_actions_ = nullptr;
   QComboBox* view_combo_ = nullptr;

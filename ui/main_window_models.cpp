@@ -2,6 +2,8 @@
 // a latent model adds on the canvas: x̂0 previews from TAESD and the VAE decode of a step. Kept
 // apart from the run logic in main_window.cpp.
 #include <QAction>
+#include <QActionGroup>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -13,6 +15,7 @@
 #include "core/compute_device.h"
 #include "core/diffusion_model.h"
 #include "core/generation_params.h"
+#include "core/prediction.h"
 #include "core/trajectory.h"
 #include "frame_store.h"
 #include "main_window.h"
@@ -33,15 +36,23 @@ QString preview_decoder_key(const ModelInfo& info) {
 
 QString device_key() { return QStringLiteral("model/device"); }
 
-// The newest frame at or before `index` that carries a decoded x̂0, or null.
-std::shared_ptr<const TrajectoryFrame> latest_decoded(const FrameStore& store, int index) {
-  for (int i = index; i > 0; --i) {
-    auto frame = store.frame(i);
-    if (frame && !frame->decoded_x0.empty()) {
-      return frame;
-    }
+// Per model path (hashed: a path's slashes would read as settings groups).
+QString prediction_key(const QString& path) {
+  return QStringLiteral("prediction/") +
+         QString::fromLatin1(
+             QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1).toHex());
+}
+
+QString prediction_text(PredictionType type) {
+  switch (type) {
+    case PredictionType::Epsilon:
+      return QObject::tr("predicts the noise ε");
+    case PredictionType::VPrediction:
+      return QObject::tr("predicts the velocity v");
+    case PredictionType::Sample:
+      return QObject::tr("predicts the clean image");
   }
-  return nullptr;
+  return {};
 }
 
 }  // namespace
@@ -61,6 +72,26 @@ void MainWindow::buildModelControls() {
   decode_action_->setToolTip(tr("The clean guess of the shown step through the full VAE (D)"));
   decode_action_->setShortcutContext(Qt::WindowShortcut);
   decode_action_->setEnabled(false);
+  prediction_menu_ = model->addMenu(tr("P&rediction Type"));
+  prediction_menu_->setToolTip(
+      tr("What the model predicts. A single-file checkpoint does not say: Auto asks the model "
+         "once (SD 2 checkpoints) or takes its scheduler's word; choose if it guessed wrong "
+         "(the images come out grey or burnt). Remembered for this file."));
+  prediction_menu_->setToolTipsVisible(true);
+  prediction_actions_ = new QActionGroup(this);
+  const std::pair<QString, QString> choices[] = {
+      {QStringLiteral("auto"), tr("&Auto (the scheduler's, or asked of the model)")},
+      {QStringLiteral("epsilon"), tr("&Noise ε (SD 1, SD 2 base)")},
+      {QStringLiteral("v"), tr("&Velocity v (SD 2 768-v)")}};
+  for (const auto& [choice, label] : choices) {
+    QAction* action = prediction_menu_->addAction(label);
+    action->setCheckable(true);
+    action->setData(choice);
+    prediction_actions_->addAction(action);
+  }
+  connect(prediction_actions_, &QActionGroup::triggered, this,
+          [this](QAction* action) { setPredictionOverride(action->data().toString()); });
+  prediction_menu_->setEnabled(false);
 
   QStringList devices;
   for (const std::string& device : available_devices()) {
@@ -91,7 +122,27 @@ void MainWindow::openModelFolder(const QString& path) {
   statusBar()->showMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(path)));
   controls_->modelPicker()->loadingIndicator()->start(QFileInfo(path).fileName());
   controls_->setLoading(true);
-  controller_->loadModel(path, controls_->modelPicker()->device());
+  controller_->loadModel(path, controls_->modelPicker()->device(), predictionOverride(path));
+}
+
+QString MainWindow::predictionOverride(const QString& path) const {
+  return settings_->value(prediction_key(path), QStringLiteral("auto"));
+}
+
+void MainWindow::updatePredictionMenu() {
+  prediction_menu_->setEnabled(model_ && model_->takes_prompt);
+  const QString chosen = predictionOverride(model_folder_);
+  for (QAction* action : prediction_actions_->actions()) {
+    action->setChecked(action->data().toString() == chosen);
+  }
+}
+
+void MainWindow::setPredictionOverride(const QString& choice) {
+  if (!model_ || !model_->takes_prompt || choice == predictionOverride(model_folder_)) {
+    return;
+  }
+  settings_->setValue(prediction_key(model_folder_), choice);
+  openModelFolder(model_folder_);  // the same model again, predicting `choice`
 }
 
 void MainWindow::openModelDialog() {
@@ -124,11 +175,12 @@ void MainWindow::onLoadEnded() {
 
 QString MainWindow::modelDescription(const ModelInfo& info) const {
   if (info.takes_prompt) {
-    return tr("Text to image, %1 × %2 px by default (%3-channel latents at 1/%4 size)")
+    return tr("Text to image, %1 × %2 px by default (%3-channel latents at 1/%4 size); %5")
         .arg(info.width * info.latent_scale)
         .arg(info.height * info.latent_scale)
         .arg(info.channels)
-        .arg(info.latent_scale);
+        .arg(info.latent_scale)
+        .arg(prediction_text(info.scheduler.sampler.prediction));
   }
   const QString classes = info.class_names.empty() ? tr("unconditional")
                                                    : tr("%1 classes").arg(info.class_names.size());
@@ -223,7 +275,7 @@ QList<QImage> MainWindow::shownFrameImages() {
     return images;
   }
   const auto vae = vae_images_.find(shown_frame_);
-  const auto decoded = latest_decoded(*store_, shown_frame_);
+  const auto decoded = latest_decoded(store_->trajectory(), shown_frame_);
   if (vae != vae_images_.end()) {
     images = {vae->second};
     caption_text_ = tr("x0 · VAE");

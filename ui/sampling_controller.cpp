@@ -77,10 +77,12 @@ void SamplingController::setAnalysisFactory(AnalysisFactory factory) {
   worker_->setAnalysisFactory(std::move(factory));
 }
 
-void SamplingController::loadModel(const QString& path, const QString& device) {
+void SamplingController::loadModel(const QString& path, const QString& device,
+                                   const QString& prediction) {
   ++pending_loads_;
   QMetaObject::invokeMethod(
-      worker_, [worker = worker_, path, device] { worker->loadModel(path, device); },
+      worker_,
+      [worker = worker_, path, device, prediction] { worker->loadModel(path, device, prediction); },
       Qt::QueuedConnection);
 }
 

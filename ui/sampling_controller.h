@@ -22,7 +22,9 @@ class SamplingController : public QObject {
 
   void setAnalysisFactory(AnalysisFactory factory);
   // A model folder or a single .safetensors checkpoint, on a device ("cpu", "cuda:0", …).
-  void loadModel(const QString& path, const QString& device = QStringLiteral("cpu"));
+  // prediction: "auto" (the scheduler's, or the probe's for a single file), "epsilon" or "v".
+  void loadModel(const QString& path, const QString& device = QStringLiteral("cpu"),
+                 const QString& prediction = QStringLiteral("auto"));
   // A TAESD file or folder for the loaded model's x̂0 previews.
   void setPreviewDecoder(const QString& path);
   // start_picture: the run's start image, when its params name one.

@@ -79,12 +79,14 @@ void SamplingWorker::setAnalysisFactory(AnalysisFactory factory) {
   factory_ = std::move(factory);
 }
 
-void SamplingWorker::loadModel(const QString& path, const QString& device) {
+void SamplingWorker::loadModel(const QString& path, const QString& device,
+                               const QString& prediction) {
   QElapsedTimer clock;
   clock.start();
   try {
     LoadOptions options;
     options.device = device.toStdString();
+    options.prediction = parse_prediction_choice(prediction.toStdString());
     std::shared_ptr<DiffusionModel> model = open_model(path.toStdString(), options);
     auto info = std::make_shared<const ModelInfo>(model->info());
     model_ = std::move(model);

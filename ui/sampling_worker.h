@@ -46,7 +46,8 @@ class SamplingWorker : public QObject {
   // These run on the worker's thread (the controller queues them).
   // path: a model folder or a single .safetensors checkpoint (open_model); device: "cpu",
   // "cuda:0", … (available_devices()).
-  void loadModel(const QString& path, const QString& device);
+  // prediction: "auto", "epsilon" or "v" (LoadOptions::prediction, Stable Diffusion only).
+  void loadModel(const QString& path, const QString& device, const QString& prediction);
   // A TAESD file or folder for the loaded latent model's x̂0 previews.
   void setPreviewDecoder(const QString& path);
   // A run whose cancel flag is already set when it is reached is dropped without sampling, so

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/json_file.h"
 #include "core/media/export/contact_sheet.h"
+#include "core/media/export/exported_frame.h"
 #include "core/media/export/frame_renderer.h"
 #include "core/media/export/frame_selection.h"
 #include "core/media/export/gif_encoder.h"
@@ -33,17 +34,27 @@ std::vector<int> chosen_indices(int count, const ExportSettings& s) {
   return select_frames(count, s.first_frame, s.last_frame, s.stride);
 }
 
-// The frames an export shows, checked to be present.
-std::vector<const TrajectoryFrame*> chosen_frames(const Trajectory& t, const ExportSettings& s) {
-  const std::vector<int> indices = chosen_indices(static_cast<int>(t.frames.size()), s);
-  std::vector<const TrajectoryFrame*> frames;
-  for (int i : indices) {
+// The frames an export shows, checked to be present, as it shows them (see exported_frame).
+struct ChosenFrames {
+  const Trajectory& run;
+  std::vector<int> positions;
+  std::vector<const TrajectoryFrame*> steps;  // the recorded frames, for captions and metadata
+
+  size_t size() const { return steps.size(); }
+  std::shared_ptr<const TrajectoryFrame> shown(size_t i) const {
+    return exported_frame(run, positions[i]);
+  }
+};
+
+ChosenFrames chosen_frames(const Trajectory& t, const ExportSettings& s) {
+  ChosenFrames chosen{t, chosen_indices(static_cast<int>(t.frames.size()), s), {}};
+  for (int i : chosen.positions) {
     if (!t.frames[i] || t.frames[i]->views[0].empty()) {
       throw Error("frame " + std::to_string(i) + " of the run is missing");
     }
-    frames.push_back(t.frames[i].get());
+    chosen.steps.push_back(t.frames[i].get());
   }
-  return frames;
+  return chosen;
 }
 
 std::string sequence_name(const ExportSettings& s, int i, int count) {
@@ -96,12 +107,12 @@ std::vector<uint8_t> to_bytes(const std::string& text) {
 
 int centiseconds(double ms) { return std::max(2, static_cast<int>(std::lround(ms / 10.0))); }
 
-FrameSequence sequence_of(const std::vector<const TrajectoryFrame*>& frames,
-                          const ExportSettings& s) {
+// Rendered one at a time: a latent run's full-size copies never sit in memory all at once.
+FrameSequence sequence_of(const ChosenFrames& frames, const ExportSettings& s) {
   FrameSequence sequence;
   sequence.count = static_cast<int>(frames.size());
-  sequence.size = rendered_size(*frames.front(), s);
-  sequence.render = [&frames, &s](int i) { return render_frame(*frames[i], s); };
+  sequence.size = rendered_size(*frames.shown(0), s);
+  sequence.render = [&frames, &s](int i) { return render_frame(*frames.shown(i), s); };
   return sequence;
 }
 
@@ -112,8 +123,8 @@ struct Encoded {
   std::string codec;
 };
 
-Encoded encode(const Trajectory& t, const std::vector<const TrajectoryFrame*>& frames,
-               const ExportSettings& s, const std::function<void()>& tick) {
+Encoded encode(const Trajectory& t, const ChosenFrames& frames, const ExportSettings& s,
+               const std::function<void()>& tick) {
   Encoded out;
   FrameSequence sequence = sequence_of(frames, s);
   sequence.after_frame = tick;
@@ -122,19 +133,27 @@ Encoded encode(const Trajectory& t, const std::vector<const TrajectoryFrame*>& f
   switch (s.format) {
     case ExportFormat::PngSequence:
       for (int i = 0; i < sequence.count; ++i) {
-        out.media.push_back(encode_png_with_text(sequence.render(i), png_text_for(t, *frames[i])));
+        out.media.push_back(
+            encode_png_with_text(sequence.render(i), png_text_for(t, *frames.steps[i])));
         tick();
       }
       break;
     case ExportFormat::Still:
-      out.media.push_back(encode_png_with_text(sequence.render(0), png_text_for(t, *frames[0])));
+      out.media.push_back(
+          encode_png_with_text(sequence.render(0), png_text_for(t, *frames.steps[0])));
       tick();
       break;
     case ExportFormat::ContactSheet: {
-      const cv::Mat sheet = make_contact_sheet(frames, s);
+      std::vector<std::shared_ptr<const TrajectoryFrame>> shown;
+      std::vector<const TrajectoryFrame*> cells;
+      for (size_t i = 0; i < frames.size(); ++i) {
+        shown.push_back(frames.shown(i));
+        cells.push_back(shown.back().get());
+      }
+      const cv::Mat sheet = make_contact_sheet(cells, s);
       out.size = sheet.size();
       out.pictures = 1;
-      out.media.push_back(encode_png_with_text(sheet, png_text_for(t, *frames.back())));
+      out.media.push_back(encode_png_with_text(sheet, png_text_for(t, *frames.steps.back())));
       tick();
       break;
     }
@@ -169,8 +188,7 @@ Encoded encode(const Trajectory& t, const std::vector<const TrajectoryFrame*>& f
   return out;
 }
 
-std::string sidecar_text(const Trajectory& t, const ExportSettings& s,
-                         const std::vector<const TrajectoryFrame*>& frames,
+std::string sidecar_text(const Trajectory& t, const ExportSettings& s, const ChosenFrames& frames,
                          const std::vector<std::string>& media, const Encoded& encoded) {
   nlohmann::json exported = to_json(s);
   exported["width"] = encoded.size.width;
@@ -181,7 +199,7 @@ std::string sidecar_text(const Trajectory& t, const ExportSettings& s,
   }
   nlohmann::json steps = nlohmann::json::array();
   for (size_t i = 0; i < frames.size(); ++i) {
-    nlohmann::json step = step_json(*frames[i]);
+    nlohmann::json step = step_json(*frames.steps[i]);
     if (s.format == ExportFormat::PngSequence) {
       step["file"] = media[i];
     }
@@ -253,7 +271,7 @@ PngText generation_png_text(const GenerationParams& params, const nlohmann::json
 
 ExportResult export_trajectory(const Trajectory& t, const ExportSettings& s,
                                const ExportControl& control) {
-  const std::vector<const TrajectoryFrame*> frames = chosen_frames(t, s);
+  const ChosenFrames frames = chosen_frames(t, s);
   const std::vector<std::string> media = media_names(s, static_cast<int>(frames.size()));
   std::vector<std::string> names = media;
   names.push_back(sidecar_name(s, media));
@@ -305,9 +323,9 @@ ExportResult export_trajectory(const Trajectory& t, const ExportSettings& s,
 }
 
 ExportEstimate estimate_export(const Trajectory& t, const ExportSettings& s) {
-  const std::vector<const TrajectoryFrame*> frames = chosen_frames(t, s);
+  const ChosenFrames frames = chosen_frames(t, s);
   ExportEstimate estimate;
-  const cv::Size size = rendered_size(*frames.front(), s);
+  const cv::Size size = rendered_size(*frames.shown(0), s);
   estimate.frames = static_cast<int>(frames.size());
   estimate.width = size.width;
   estimate.height = size.height;
@@ -332,10 +350,11 @@ ExportEstimate estimate_export(const Trajectory& t, const ExportSettings& s) {
     return estimate;
   }
   // Encode the first, middle and last frame and scale up: noisy and clean frames differ a lot.
-  std::vector<const TrajectoryFrame*> sample;
+  ChosenFrames sample{t, {}, {}};
   for (size_t i : {size_t{0}, frames.size() / 2, frames.size() - 1}) {
-    if (sample.empty() || sample.back() != frames[i]) {
-      sample.push_back(frames[i]);
+    if (sample.steps.empty() || sample.steps.back() != frames.steps[i]) {
+      sample.positions.push_back(frames.positions[i]);
+      sample.steps.push_back(frames.steps[i]);
     }
   }
   const Encoded encoded = encode(t, sample, s, [] {});
