@@ -28,6 +28,9 @@ std::vector<OptionSpec> bench_options() {
       {"--preset", "NAME", "cifar10: google/ddpm-cifar10-32's architecture, random weights"},
       {"--steps", "N", "timed DDIM steps (default 20)"},
       {"--warmup", "N", "untimed steps first (default 3)"},
+      {"--guidance", "G",
+       "classifier-free guidance of class-conditional models, as the window's default (3): "
+       "each step runs the UNet on a batch of 2; 1 times a single unguided pass"},
       threads_option(),
       {"--compare", "", "also time the plain (unoptimised) path, interleaved step by step"},
       {"--compare-threads", "",
@@ -50,7 +53,7 @@ struct Timing {
 // the intra-op thread count, 0 lets a ThreadChooser pick it per step as the app's runs do.
 class DdimRun {
  public:
-  DdimRun(UNetDiffusionModel& model, int steps, bool fast, int threads)
+  DdimRun(UNetDiffusionModel& model, int steps, bool fast, int threads, double guidance)
       : model_(model),
         fast_(fast),
         threads_(threads),
@@ -64,6 +67,7 @@ class DdimRun {
     x_ = torch::randn({1, info.channels, info.height, info.width});
     if (!info.class_names.empty()) {
       conditioning_.class_label = 0;
+      conditioning_.guidance_scale = guidance;
     }
   }
 
@@ -127,6 +131,7 @@ int run_bench_command(const std::vector<std::string>& args) {
   }
   const int steps = static_cast<int>(options.integer("--steps", 20, 1, 1000));
   const int warmup = static_cast<int>(options.integer("--warmup", 3, 0, 100));
+  const double guidance = options.number("--guidance", 3.0, 0.0, 100.0);
   use_threads_option(options);
   const bool compare_threads = options.has("--compare-threads");
   if (compare_threads && (options.has("--compare") || options.has("--threads"))) {
@@ -153,9 +158,11 @@ int run_bench_command(const std::vector<std::string>& args) {
     name = info.name;
   }
   const ModelInfo& info = model->info();
-  std::printf("model:   %s, %lld parameters, input 1x%dx%dx%d\n", name.c_str(),
-              static_cast<long long>(parameter_count(*model->unet())), info.channels, info.height,
-              info.width);
+  const bool guided = !info.class_names.empty() && guidance != 1.0;
+  std::printf("model:   %s, %lld parameters, input %dx%dx%dx%d%s\n", name.c_str(),
+              static_cast<long long>(parameter_count(*model->unet())), guided ? 2 : 1,
+              info.channels, info.height, info.width,
+              guided ? " (class and null class: guided)" : "");
   if (fixed_threads() > 0) {
     std::printf("threads: %d; ", fixed_threads());
   } else {
@@ -174,9 +181,9 @@ int run_bench_command(const std::vector<std::string>& args) {
     const int blocks = (steps + kBlock - 1) / kBlock;
     const int per_run = warmup + blocks * (kBlock + 1);
     const int cores = physical_core_count();
-    DdimRun one(*model, per_run, true, 1);
-    DdimRun all(*model, per_run, true, cores);
-    DdimRun chosen(*model, per_run, true, 0);
+    DdimRun one(*model, per_run, true, 1, guidance);
+    DdimRun all(*model, per_run, true, cores, guidance);
+    DdimRun chosen(*model, per_run, true, 0, guidance);
     std::vector<std::pair<DdimRun*, Timing>> runs = {{&one, {}}, {&all, {}}, {&chosen, {}}};
     for (auto& [run, timing] : runs) {
       for (int i = 0; i < warmup; ++i) {
@@ -200,8 +207,8 @@ int run_bench_command(const std::vector<std::string>& args) {
     return 0;
   }
   const bool compare = options.has("--compare");
-  DdimRun fast_run(*model, warmup + steps, true, fixed_threads());
-  DdimRun plain_run(*model, warmup + steps, false, fixed_threads());
+  DdimRun fast_run(*model, warmup + steps, true, fixed_threads(), guidance);
+  DdimRun plain_run(*model, warmup + steps, false, fixed_threads(), guidance);
   Timing fast, plain;
   for (int i = 0; i < warmup + steps; ++i) {
     const double plain_ms = compare ? plain_run.step(i) : 0.0;

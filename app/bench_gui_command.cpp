@@ -31,38 +31,6 @@ constexpr const char* kBenchGuiUsage =
     "  (default 100) while a 1 ms timer measures how late the GUI event loop runs, then\n"
     "  switches through every stored frame and times each switch plus the window's repaint.\n";
 
-// Lateness of a 1 ms precise timer: how long past its due time each tick was delivered.
-class StallProbe {
- public:
-  StallProbe() {
-    timer_.setTimerType(Qt::PreciseTimer);
-    timer_.setInterval(1);
-    QObject::connect(&timer_, &QTimer::timeout, [this] {
-      const qint64 now = clock_.nsecsElapsed();
-      if (last_ >= 0) {
-        late_ms_.push_back(std::max(0.0, (now - last_) / 1e6 - 1.0));
-      }
-      last_ = now;
-    });
-  }
-  void start() {
-    late_ms_.clear();
-    last_ = -1;
-    clock_.start();
-    timer_.start();
-  }
-  std::vector<double> stop() {
-    timer_.stop();
-    return late_ms_;
-  }
-
- private:
-  QTimer timer_;
-  QElapsedTimer clock_;
-  qint64 last_ = -1;
-  std::vector<double> late_ms_;
-};
-
 }  // namespace
 
 int run_bench_gui_command(int argc, char** argv) {
@@ -93,7 +61,7 @@ int run_bench_gui_command(int argc, char** argv) {
   const std::unique_ptr<ui::MainWindow> opened = open_bench_window(model, "gui");
   ui::MainWindow& window = *opened;
 
-  StallProbe probe;
+  StallProbe probe(1);
   probe.start();
   wait_for(&window, &ui::MainWindow::runEnded, 1000);  // nothing runs: the idle baseline
   const Percentiles idle = percentiles(probe.stop());

@@ -13,6 +13,30 @@
 
 namespace emergence::app {
 
+StallProbe::StallProbe(int interval_ms) : interval_ms_(interval_ms) {
+  timer_.setTimerType(Qt::PreciseTimer);
+  timer_.setInterval(interval_ms_);
+  QObject::connect(&timer_, &QTimer::timeout, [this] {
+    const qint64 now = clock_.nsecsElapsed();
+    if (last_ >= 0) {
+      late_ms_.push_back(std::max(0.0, (now - last_) / 1e6 - interval_ms_));
+    }
+    last_ = now;
+  });
+}
+
+void StallProbe::start() {
+  late_ms_.clear();
+  last_ = -1;
+  clock_.start();
+  timer_.start();
+}
+
+std::vector<double> StallProbe::stop() {
+  timer_.stop();
+  return late_ms_;
+}
+
 Percentiles percentiles(std::vector<double> v) {
   Percentiles p;
   p.count = v.size();

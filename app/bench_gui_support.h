@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QObject>
 #include <QString>
@@ -13,6 +14,22 @@ class MainWindow;
 }
 
 namespace emergence::app {
+
+// How late a precise timer of interval_ms fires on the GUI thread: each tick's delay past its
+// interval is time the event loop was stalled.
+class StallProbe {
+ public:
+  explicit StallProbe(int interval_ms);
+  void start();
+  std::vector<double> stop();  // lateness of every tick, milliseconds
+
+ private:
+  int interval_ms_;
+  QTimer timer_;
+  QElapsedTimer clock_;
+  qint64 last_ = -1;
+  std::vector<double> late_ms_;
+};
 
 // Order statistics of a set of timings in milliseconds.
 struct Percentiles {

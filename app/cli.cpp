@@ -12,6 +12,7 @@
 #include "app/bench_menu.h"
 #include "app/bench_sd_command.h"
 #include "app/bench_spectrum_command.h"
+#include "app/bench_train_gui_command.h"
 #include "app/compare_command.h"
 #include "app/dataset_command.h"
 #include "app/evaluate_command.h"
@@ -43,6 +44,7 @@ constexpr const char* kUsage =
     "  compare        what more steps buy: samplers × step counts against a long run\n"
     "  bench gui      time the window: event-loop stall while sampling, scrub switch\n"
     "  bench live     time Live mode: stroke end to the new result on the canvas\n"
+    "  bench train-gui  event-loop stall while the training window trains\n"
     "  bench sd       SD 1.5 UNet step, latent preview, VAE and TAESD decodes, load memory\n"
     "  bench spectrum cost of the spectrum panel's analysis per step vs a UNet step\n"
     "  bench unet     time UNet denoising steps (bench unet --help)\n"
@@ -60,6 +62,9 @@ int run_cli(int argc, char** argv) {
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "gui") == 0) {
       return run_bench_gui_command(argc, argv);
+    }
+    if (command == "bench" && argc > 2 && std::strcmp(argv[2], "train-gui") == 0) {
+      return run_bench_train_gui_command(argc, argv);
     }
     if (command == "bench" && argc > 2 && std::strcmp(argv[2], "live") == 0) {
       return run_bench_live_command(argc, argv);

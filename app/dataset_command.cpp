@@ -10,9 +10,11 @@ namespace emergence::app {
 namespace {
 
 constexpr const char* kDatasetUsage =
-    "usage: emergence dataset emoji --out DIR [--size 32] [--limit N]\n"
+    "usage: emergence dataset emoji --out DIR [--size 32] [--limit N] [--classes subgroup|group]\n"
     "  Renders every fully-qualified emoji without skin-tone modifiers from Noto Color Emoji\n"
-    "  (classes: the emoji groups of /usr/share/unicode/emoji/emoji-test.txt) on white.\n"
+    "  on white. Classes (--classes): the Unicode subgroups of\n"
+    "  /usr/share/unicode/emoji/emoji-test.txt, those under 8 emoji pooled per group (default),\n"
+    "  or the 9 groups.\n"
     "  Writes images/NNNN.png, manifest.csv, images.npy, labels.npy, dataset.json and\n"
     "  contact_sheet.png. --limit N (N >= 1) renders only the first N emoji; without it, all.\n";
 
@@ -38,6 +40,7 @@ int run_dataset_command(int argc, char** argv) {
   std::string out;
   int size = 32;
   int limit = 0;
+  std::string labelling = "subgroup";
   for (int i = 3; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
@@ -52,6 +55,11 @@ int run_dataset_command(int argc, char** argv) {
       out = value;
     } else if (flag == "--size") {
       size = parse_int(flag, value);
+    } else if (flag == "--classes") {
+      if (value != "subgroup" && value != "group") {
+        throw Error("--classes must be subgroup or group, got '" + value + "'");
+      }
+      labelling = value;
     } else if (flag == "--limit") {
       limit = parse_int(flag, value);
       if (limit < 1) {
@@ -66,7 +74,9 @@ int run_dataset_command(int argc, char** argv) {
     throw Error(std::string("--out DIR is required\n") + kDatasetUsage);
   }
   const EmojiCatalog catalog = read_emoji_test();
-  const EmojiDataset dataset = render_emoji_dataset(catalog, size, limit);
+  const EmojiClasses classes =
+      labelling == "group" ? group_classes(catalog) : subgroup_classes(catalog);
+  const EmojiDataset dataset = render_emoji_dataset(catalog, classes, size, limit);
   write_emoji_dataset(out, dataset);
   std::cout << "wrote " << dataset.images.size() << " emoji (" << size << "x" << size << ", "
             << dataset.data.class_names.size() << " classes) to " << out << "\n";

@@ -27,7 +27,8 @@ void ensure_gui_application() {
   static QGuiApplication app(argc, argv);
 }
 
-EmojiDataset render_emoji_dataset(const EmojiCatalog& catalog, int size, int limit) {
+EmojiDataset render_emoji_dataset(const EmojiCatalog& catalog, const EmojiClasses& classes,
+                                  int size, int limit) {
   ensure_gui_application();
   const EmojiRenderer renderer(size);
   EmojiDataset dataset;
@@ -43,14 +44,15 @@ EmojiDataset render_emoji_dataset(const EmojiCatalog& catalog, int size, int lim
       continue;
     }
     dataset.entries.push_back(entry);
-    labels.push_back(catalog.class_of(entry));
+    labels.push_back(classes.of_entry.at(i));
   }
   if (dataset.images.empty()) {
     throw Error("no emoji could be rendered");
   }
   dataset.data.images = images_to_tensor(dataset.images);
   dataset.data.labels = torch::tensor(labels, torch::kInt64);
-  dataset.data.class_names = catalog.groups;
+  dataset.data.class_names = classes.names;
+  dataset.data.class_groups = classes.groups;
   return dataset;
 }
 
@@ -68,7 +70,8 @@ void write_emoji_dataset(const std::string& dir, const EmojiDataset& dataset) {
     std::snprintf(file, sizeof file, "images/%04zu.png", i);
     write_image((root / file).string(), dataset.images[i]);
     const EmojiEntry& entry = dataset.entries[i];
-    rows.push_back({file, codepoints_to_hex(entry.codepoints), entry.name, entry.group});
+    rows.push_back({file, codepoints_to_hex(entry.codepoints), entry.name,
+                    dataset.data.class_names.at(dataset.data.labels[i].item<int64_t>())});
   }
   write_manifest((root / kManifestFile).string(), rows);
   write_training_npy(dir, dataset.data);

@@ -1,59 +1,87 @@
 #include "evaluate_command.h"
 
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "app/builtin_model.h"
 #include "core/command_line_options.h"
 #include "core/error.h"
 #include "core/media/image_folder.h"
-#include "core/media/spectrum.h"
+#include "core/media/model_evaluation.h"
 #include "core/model/unet_diffusion_model.h"
-#include "core/training/model_samples.h"
-#include "core/training/sample_metrics.h"
 
 namespace emergence::app {
 namespace {
 
-// Mean luminance RAPSD of a [N, C, H, W] set (core/media/spectrum.h's normalisation).
-std::vector<double> mean_rapsd(const torch::Tensor& images) {
-  const torch::Tensor data = images.contiguous().to(torch::kFloat32);
-  const int c = static_cast<int>(data.size(1)), h = static_cast<int>(data.size(2)),
-            w = static_cast<int>(data.size(3));
-  std::vector<double> sum;
-  for (int64_t i = 0; i < data.size(0); ++i) {
-    const torch::Tensor image = data[i].contiguous();
-    const auto r = rapsd(spectrum_plane(image.data_ptr<float>(), c, h, w, kLuminance));
-    sum.resize(r.size(), 0.0);
-    for (size_t k = 0; k < r.size(); ++k) {
-      sum[k] += r[k] / static_cast<double>(data.size(0));
+void print_row(const char* label, const std::vector<ModelEvaluation>& runs,
+               double (*value)(const ModelEvaluation&), const char* format = "%12.3f") {
+  std::printf("  %-34s", label);
+  for (const ModelEvaluation& run : runs) {
+    const double v = value(run);
+    if (v < 0) {
+      std::printf("%12s", "n/a");
+    } else {
+      std::printf(format, v);
     }
   }
-  return sum;
+  std::printf("\n");
 }
 
-double band_power(const std::vector<double>& rapsd, const SpectralBand& band) {
-  double sum = 0;
-  for (int r = band.first_radius; r <= band.last_radius; ++r) {
-    sum += rapsd[r - 1];
+void print_evaluations(const std::vector<ModelEvaluation>& runs, int size, int k) {
+  std::printf("  %-34s", "");
+  for (const ModelEvaluation& run : runs) {
+    std::printf("%12.12s", run.model.c_str());
   }
-  return sum / (band.last_radius - band.first_radius + 1);
+  std::printf("\n");
+  char precision[64];
+  std::snprintf(precision, sizeof precision, "precision (pixel space, k = %d)", k);
+  print_row(precision, runs, [](const ModelEvaluation& e) { return e.precision; });
+  print_row("recall", runs, [](const ModelEvaluation& e) { return e.recall; });
+  print_row("memorization rate", runs, [](const ModelEvaluation& e) { return e.memorization; });
+  print_row("class agreement (requested class)", runs,
+            [](const ModelEvaluation& e) { return e.class_agreement; });
+  print_row("group agreement (requested group)", runs,
+            [](const ModelEvaluation& e) { return e.group_agreement; });
+  const std::vector<std::string> bands = band_labels(size);
+  for (size_t b = 0; b < bands.size(); ++b) {
+    std::printf("  RAPSD error dB, %-18s", bands[b].c_str());
+    for (const ModelEvaluation& run : runs) {
+      std::printf("%+12.2f", run.band_error_db[b]);
+    }
+    std::printf("\n");
+  }
+  print_row(
+      "seconds drawing the samples", runs, [](const ModelEvaluation& e) { return e.seconds; },
+      "%12.1f");
+}
+
+void print_per_class(const ModelEvaluation& run) {
+  if (run.per_class.empty()) {
+    return;
+  }
+  std::printf("%s per class: requested, agreeing class, agreeing group\n", run.model.c_str());
+  for (const ModelEvaluation::PerClass& row : run.per_class) {
+    std::printf("  %-30s %5d %5d %5d\n", row.name.c_str(), row.requested, row.agreeing_class,
+                row.agreeing_group);
+  }
 }
 
 }  // namespace
 
 int run_evaluate_command(const std::vector<std::string>& args) {
-  Options options("emergence evaluate",
-                  {{"--model", "DIR", "model folder (default: the built-in model)"},
-                   {"--data", "DIR", "its training images (required)"},
-                   {"--samples", "N", "number of samples to draw (default 500)"},
-                   {"--steps", "N", "sampling steps per sample (default 30)"},
-                   {"--guidance", "G", "classifier-free guidance scale (default 2)"},
-                   {"--seed", "S", "seed of the first sample; sample i uses S+i (default 0)"},
-                   {"--k", "K", "neighbour count of the precision/recall radii (default 3)"},
-                   threads_option()});
+  Options options(
+      "emergence evaluate",
+      {{"--model", "DIR", "model folder (default: the built-in model)"},
+       {"--compare", "DIR", "a second model, measured in the same run on the same data and seeds"},
+       {"--data", "DIR", "the training images (required)"},
+       {"--samples", "N", "number of samples to draw (default 500)"},
+       {"--steps", "N", "sampling steps per sample (default 30)"},
+       {"--guidance", "G", "classifier-free guidance scale (default 2)"},
+       {"--seed", "S", "seed of the first sample; sample i uses S+i (default 0)"},
+       {"--k", "K", "neighbour count of the precision/recall radii (default 3)"},
+       {"--per-class", "", "also print each class's agreement"},
+       threads_option()});
   options.parse(args);
   use_threads_option(options);
   if (options.help_requested()) {
@@ -64,72 +92,45 @@ int run_evaluate_command(const std::vector<std::string>& args) {
   if (model_dir.empty()) {
     throw Error("no --model given and the built-in model is not installed");
   }
-  const auto model = load_diffusion_model(model_dir);
-  const ModelInfo& info = model->info();
+  std::vector<std::shared_ptr<DiffusionModel>> models = {load_diffusion_model(model_dir)};
+  if (options.has("--compare")) {
+    models.push_back(load_diffusion_model(options.text("--compare")));
+  }
+  const int size = models.front()->info().height;
+  for (const auto& model : models) {
+    if (model->info().height != size) {
+      throw Error("--model and --compare make images of different sizes (" + std::to_string(size) +
+                  " and " + std::to_string(model->info().height) + " px)");
+    }
+  }
   ImageFolderOptions folder_options;
-  folder_options.resolution = info.height;
+  folder_options.resolution = size;
   const ImageFolder folder =
       load_image_folder(options.required_text("--data"), folder_options, std::cerr);
-  const TrainingData& data = folder.data;
-  const int count = static_cast<int>(options.integer("--samples", 500, 2, 100000));
-  const int k = static_cast<int>(options.integer("--k", 3, 1, 100));
-  SamplingSettings settings;
-  settings.steps = static_cast<int>(options.integer("--steps", 30, 1, 1000));
-  settings.guidance_scale = options.number("--guidance", 2.0, 0.0, 100.0);
-  const uint64_t seed = options.unsigned_integer("--seed", 0);
+  EvaluationSettings settings;
+  settings.samples = static_cast<int>(options.integer("--samples", 500, 2, 100000));
+  settings.k = static_cast<int>(options.integer("--k", 3, 1, 100));
+  settings.sampling.steps = static_cast<int>(options.integer("--steps", 30, 1, 1000));
+  settings.sampling.guidance_scale = options.number("--guidance", 2.0, 0.0, 100.0);
+  settings.seed = options.unsigned_integer("--seed", 0);
 
-  const int classes = static_cast<int>(info.class_names.size());
-  std::vector<SampleRequest> requests;
-  for (int i = 0; i < count; ++i) {
-    requests.push_back({classes > 0 ? i % classes : -1, seed + static_cast<uint64_t>(i)});
+  std::vector<ModelEvaluation> runs;
+  for (const auto& model : models) {
+    runs.push_back(evaluate_model(*model, folder.data, settings));
   }
-  const auto start = std::chrono::steady_clock::now();
-  const torch::Tensor samples = draw_samples(*model, requests, settings);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("model %s, %d samples (%d steps, guidance %.2g) in %.1f s; %lld training images\n",
-              info.name.c_str(), count, settings.steps, settings.guidance_scale, seconds,
-              static_cast<long long>(data.size()));
-
-  const PrecisionRecall pr = precision_recall(data.images, samples, k);
-  std::printf("precision %.3f  recall %.3f  (pixel space, k = %d; Kynkäänniemi et al. 2019)\n",
-              pr.precision, pr.recall, k);
+  std::printf("%d samples each (%d steps, guidance %.2g, seeds %llu…), %lld training images\n",
+              settings.samples, settings.sampling.steps, settings.sampling.guidance_scale,
+              static_cast<unsigned long long>(settings.seed),
+              static_cast<long long>(folder.data.size()));
+  print_evaluations(runs, size, settings.k);
   std::printf(
-      "memorization %.3f  (share of samples nearer than 1/3 of the mean distance to "
-      "their 2nd–51st nearest training image)\n",
-      memorization_rate(data.images, samples));
-
-  const auto data_rapsd = mean_rapsd(data.images);
-  const auto sample_rapsd = mean_rapsd(samples);
-  std::printf("RAPSD (luminance) per band:\n  %-22s %10s %10s %10s\n", "cycles/pixel", "data dB",
-              "samples dB", "diff dB");
-  for (const SpectralBand& band : log_spaced_bands(info.height)) {
-    const double d = 10.0 * std::log10(band_power(data_rapsd, band));
-    const double s = 10.0 * std::log10(band_power(sample_rapsd, band));
-    char range[32];
-    std::snprintf(range, sizeof range, "%.3f–%.3f", band.low_frequency, band.high_frequency);
-    std::printf("  %-22s %10.2f %10.2f %+10.2f\n", range, d, s, s - d);
-  }
-
-  if (classes > 0 && data.conditional()) {
-    // Each sample's class as its nearest training image sees it.
-    const Neighbours nn = nearest_neighbours(data.images, samples, 1);
-    const torch::Tensor nearest_class = data.labels.index_select(0, nn.indices.select(1, 0));
-    std::printf("per class: requested, nearest-training-image class, agreement\n");
-    int agree_total = 0;
-    for (int c = 0; c < classes; ++c) {
-      int requested = 0, assigned = 0, agree = 0;
-      for (int i = 0; i < count; ++i) {
-        const bool asked = requests[i].class_label == c;
-        const bool got = nearest_class[i].item<int64_t>() == c;
-        requested += asked;
-        assigned += got;
-        agree += asked && got;
-      }
-      agree_total += agree;
-      std::printf("  %-20s %5d %5d %5d\n", info.class_names[c].c_str(), requested, assigned, agree);
+      "precision/recall: Kynkäänniemi et al. 2019; memorization: share of samples nearer than "
+      "1/3 of the mean distance to their 2nd–51st nearest training image; agreement: the nearest "
+      "training image's class or group is the requested one\n");
+  if (options.has("--per-class")) {
+    for (const ModelEvaluation& run : runs) {
+      print_per_class(run);
     }
-    std::printf("class agreement %.3f\n", static_cast<double>(agree_total) / count);
   }
   return 0;
 }

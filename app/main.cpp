@@ -16,11 +16,13 @@
 
 #include "app/builtin_model.h"
 #include "app/cli.h"
+#include "app/nearest_command.h"
 #include "core/atomic_file.h"
 #include "core/cpu_threads.h"
 #include "core/error.h"
 #include "ui/controls_panel.h"
 #include "ui/main_window.h"
+#include "ui/nearest_search.h"
 #include "ui/prompt_panel.h"
 #include "ui/timeline_widget.h"
 
@@ -155,13 +157,19 @@ int main(int argc, char** argv) {
   // The installed desktop file and icons carry this id; Wayland shells match windows by it.
   QGuiApplication::setDesktopFileName(QStringLiteral("io.github.emergence.Emergence"));
   QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.emergence.Emergence")));
-  const ScreenshotPlan plan = parse_screenshot_plan(QApplication::arguments());
+  ScreenshotPlan plan = parse_screenshot_plan(QApplication::arguments());
+  const QString builtin = QString::fromStdString(emergence::app::builtin_model_dir());
+  if (!plan.model.isEmpty() && !builtin.isEmpty() && QFileInfo(plan.model) == QFileInfo(builtin)) {
+    plan.model.clear();  // the window opens the built-in model itself, and only once
+  }
   if (plan.wanted()) {
     // Screenshots start from default settings and leave the user's alone.
     QApplication::setApplicationName(QStringLiteral("EmergenceScreenshots"));
     QSettings().clear();
   }
-  emergence::ui::MainWindow window(QString::fromStdString(emergence::app::builtin_model_dir()));
+  // The Nearest Training Images panel finds the emoji models' set through the app.
+  emergence::ui::set_training_folder_finder(&emergence::app::emoji_training_folder);
+  emergence::ui::MainWindow window(builtin);
   if (plan.wanted()) {
     window.resize(1360, 860);
     schedule_screenshots(window, plan);

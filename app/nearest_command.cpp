@@ -10,10 +10,10 @@
 #include "core/command_line_options.h"
 #include "core/error.h"
 #include "core/media/image_folder.h"
+#include "core/media/nearest_images.h"
 #include "core/model/unet_diffusion_model.h"
 #include "core/training/dataset_manifest.h"
 #include "core/training/emoji_catalog.h"
-#include "core/training/sample_metrics.h"
 
 namespace emergence::app {
 
@@ -24,19 +24,44 @@ std::string emoji_dataset_cache(int size) {
   const fs::path base = xdg != nullptr && *xdg != '\0' ? fs::path(xdg)
                         : home != nullptr              ? fs::path(home) / ".cache"
                                                        : fs::temp_directory_path();
-  const fs::path dir = base / "emergence" / ("emoji-" + std::to_string(size));
+  const fs::path dir = base / "emergence" / ("emoji-subgroups-" + std::to_string(size));
   if (!fs::exists(dir / kManifestFile)) {
     std::cerr << "rendering the emoji training set into " << dir.string() << " (once)\n";
-    write_emoji_dataset(dir.string(), render_emoji_dataset(read_emoji_test(), size));
+    const EmojiCatalog catalog = read_emoji_test();
+    write_emoji_dataset(dir.string(),
+                        render_emoji_dataset(catalog, subgroup_classes(catalog), size));
   }
   return dir.string();
+}
+
+std::string emoji_training_folder(const ModelInfo& info) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string builtin = builtin_model_dir();
+  if (!builtin.empty() && !info.path.empty() &&
+      fs::equivalent(fs::path(builtin), fs::path(info.path), ec)) {
+    return emoji_dataset_cache(info.height);
+  }
+  EmojiCatalog catalog;
+  try {
+    catalog = read_emoji_test();
+  } catch (const Error&) {
+    return {};  // without the emoji list no model can be told to be an emoji model
+  }
+  if (info.class_names == subgroup_classes(catalog).names ||
+      info.class_names == group_classes(catalog).names) {
+    return emoji_dataset_cache(info.height);
+  }
+  return {};
 }
 
 int run_nearest_command(const std::vector<std::string>& args) {
   Options options("emergence nearest",
                   {{"--image", "FILE", "the image to look up (required)"},
                    {"--model", "DIR", "model folder (default: the built-in model)"},
-                   {"--data", "DIR", "training set (default: the emoji set for emoji models)"},
+                   {"--data", "DIR",
+                    "training set (default: emergence.json's training_data, else the emoji set for "
+                    "emoji models)"},
                    {"--k", "K", "number of neighbours (default 3)"}});
   options.parse(args);
   if (options.help_requested()) {
@@ -54,38 +79,34 @@ int run_nearest_command(const std::vector<std::string>& args) {
   const torch::Tensor query = load_training_image(image_path, info.height).unsqueeze(0);
   std::string data_dir = options.text("--data");
   if (data_dir.empty()) {
-    if (info.class_names != read_emoji_test().groups) {
-      throw Error("model " + info.name +
-                  " was not trained on the emoji set (its classes differ); give --data DIR");
-    }
-    data_dir = emoji_dataset_cache(info.height);
+    data_dir = find_training_folder(info.training_data, info.path);
   }
-  ImageFolderOptions folder_options;
-  folder_options.resolution = info.height;
-  const ImageFolder folder = load_image_folder(data_dir, folder_options, std::cerr);
-  const int k = static_cast<int>(options.integer("--k", 3, 1, folder.data.size()));
-  const Neighbours nn = nearest_neighbours(folder.data.images, query, k);
-
-  std::vector<ManifestRow> rows;
-  const auto manifest = std::filesystem::path(data_dir) / kManifestFile;
-  if (std::filesystem::exists(manifest)) {
-    rows = read_manifest(manifest.string());
+  if (data_dir.empty()) {
+    data_dir = emoji_training_folder(info);
   }
+  if (data_dir.empty()) {
+    throw Error("model " + info.name +
+                (info.training_data.empty()
+                     ? " names no training_data in its emergence.json"
+                     : " was trained on " + info.training_data + ", which is not here") +
+                " and was not trained on the emoji set (its classes differ); give --data DIR");
+  }
+  const TrainingImages set = load_training_images(data_dir, info.height, std::cerr);
+  const int k = static_cast<int>(options.integer("--k", 3, 1, set.size()));
+  const NearestImages nn = nearest_images(set.images, query, k);
   std::printf("%d nearest of %lld training images in %s to %s (%d px, L2 in [-1,1] units):\n", k,
-              static_cast<long long>(folder.data.size()), data_dir.c_str(), image_path.c_str(),
+              static_cast<long long>(set.size()), data_dir.c_str(), image_path.c_str(),
               info.height);
   for (int i = 0; i < k; ++i) {
-    const int64_t index = nn.indices[0][i].item<int64_t>();
-    const std::string& file = folder.files[index];
-    std::string description;
-    for (const ManifestRow& row : rows) {
-      if (row.file == file) {
-        description = row.codepoints + " " + row.name + " (" + row.class_name + ")";
-        break;
-      }
-    }
-    std::printf("  %d. %8.3f  %s  %s\n", i + 1, nn.distances[0][i].item<float>(),
-                (std::filesystem::path(data_dir) / file).string().c_str(), description.c_str());
+    const auto index = static_cast<size_t>(nn.indices[i]);
+    std::printf("  %d. %8.3f  %s  %s\n", i + 1, nn.distances[i],
+                (std::filesystem::path(data_dir) / set.files[index]).string().c_str(),
+                set.descriptions[index].c_str());
+  }
+  if (nn.verdict_known) {
+    std::printf("%s: the nearest is %.2f× the mean distance to the next %lld (a copy: < 1/3)\n",
+                nn.near_copy ? "near copy" : "not a copy", nn.ratio(),
+                static_cast<long long>(std::min<int64_t>(50, set.size() - 1)));
   }
   return 0;
 }

@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "app/builtin_model.h"
+#include "app/emoji_dataset.h"
+#include "app/labelled_grid.h"
 #include "core/command_line_options.h"
 #include "core/display_image.h"
 #include "core/error.h"
@@ -24,6 +26,9 @@ int run_sample_grid_command(const std::vector<std::string>& args) {
                    {"--steps", "N", "sampling steps (default 30)"},
                    {"--guidance", "G", "classifier-free guidance scale (default 2)"},
                    {"--scale", "N", "enlarge each tile N times (default 2)"},
+                   {"--labelled", "",
+                    "one captioned cell per class (its seeds side by side), cells in a square "
+                    "grid: for models with many classes"},
                    threads_option()});
   options.parse(args);
   use_threads_option(options);
@@ -57,8 +62,18 @@ int run_sample_grid_command(const std::vector<std::string>& args) {
   for (int64_t i = 0; i < samples.size(0); ++i) {
     tiles.push_back(to_image8(samples[i], DisplayMapping::Image));
   }
-  write_image(out, make_image_grid(tiles, columns, 2,
-                                   static_cast<int>(options.integer("--scale", 2, 1, 16))));
+  const int scale = static_cast<int>(options.integer("--scale", 2, 1, 16));
+  if (options.has("--labelled") && !classes.empty()) {
+    std::vector<std::vector<Image8>> cells(rows);
+    for (size_t i = 0; i < tiles.size(); ++i) {
+      cells[i / columns].push_back(tiles[i]);
+    }
+    ensure_gui_application();
+    const std::vector<std::string> captions(classes.begin(), classes.begin() + rows);
+    write_image(out, make_labelled_grid(cells, captions, square_grid_columns(rows), scale));
+  } else {
+    write_image(out, make_image_grid(tiles, columns, 2, scale));
+  }
   for (int row = 0; row < rows && !classes.empty(); ++row) {
     std::cout << "row " << row << ": " << classes[row] << "\n";
   }

@@ -19,7 +19,9 @@ struct ModelInfo {
   int channels = 3;
   int height = 32;
   int width = 32;
-  std::vector<std::string> class_names;  // empty: unconditional
+  std::vector<std::string> class_names;   // empty: unconditional
+  std::vector<std::string> class_groups;  // the heading of each class; empty: no groups
+  std::string training_data;              // the folder the model was trained on; empty: unknown
   // Latent models (Stable Diffusion): channels, height and width are the latent's, which is
   // 1/latent_scale of the image's size; pixel models have latent_scale 1.
   int latent_scale = 1;

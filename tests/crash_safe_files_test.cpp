@@ -110,17 +110,19 @@ TEST(CrashSafeFiles, GeneratedImageIsTheOldOrTheNewOne) {
 }
 
 TEST(CrashSafeFiles, ModelFolderIsTheOldOrTheNewModel) {
-  const Kind kind{[](const std::string& folder, int version) {
-                    at::set_num_threads(1);
-                    torch::manual_seed(version);
-                    const UNet2DConfig config = default_unet_config(8, 3, {8, 16}, 2);
-                    UNet2DModel model(config);
-                    save_model_folder(folder, config, model, {{"_class_name", "DDPMScheduler"}},
-                                      version == 0 ? std::vector<std::string>{"old a", "old b"}
-                                                   : std::vector<std::string>{"new a", "new b"},
-                                      version == 1);
-                  },
-                  [](const std::string& folder) { read_model_folder(folder); }};
+  const Kind kind{
+      [](const std::string& folder, int version) {
+        at::set_num_threads(1);
+        torch::manual_seed(version);
+        const UNet2DConfig config = default_unet_config(8, 3, {8, 16}, 2);
+        UNet2DModel model(config);
+        ModelLabels labels;
+        labels.class_names = version == 0 ? std::vector<std::string>{"old a", "old b"}
+                                          : std::vector<std::string>{"new a", "new b"};
+        labels.null_class = version == 1;
+        save_model_folder(folder, config, model, {{"_class_name", "DDPMScheduler"}}, labels);
+      },
+      [](const std::string& folder) { read_model_folder(folder); }};
   report("model folder", kill_everywhere(kind));
 }
 

@@ -7,11 +7,13 @@
 
 #include "app/emoji_dataset.h"
 #include "app/emoji_renderer.h"
+#include "app/labelled_grid.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/media/image_file.h"
 #include "core/media/image_folder.h"
 #include "core/training/emoji_catalog.h"
+#include "core/training/emoji_classes.h"
 #include "core/training/training_data.h"
 
 namespace emergence {
@@ -72,14 +74,67 @@ TEST(EmojiCatalog, DebianFileHasNineGroups) {
   const EmojiCatalog catalog = read_emoji_test();
   EXPECT_EQ(catalog.groups.size(), 9u);
   EXPECT_GT(catalog.entries.size(), 1800u);
-  EXPECT_EQ(catalog.class_of(EmojiEntry{{}, "", "Component"}), -1);
+  EXPECT_EQ(catalog.class_of(EmojiEntry{{}, "", "Component", ""}), -1);
+}
+
+// Three subgroups of 3, 1 and 1 emoji in one group and one of 2 in another: with min_images 2 the
+// first keeps its name, the two singles pool into "A (other)", and B's lone small subgroup (a pool
+// of 1 < 2 would be too small) joins B's largest subgroup.
+TEST(EmojiClasses, SmallSubgroupsPoolPerGroupOrJoinTheLargest) {
+  const std::string text =
+      "# group: A\n# subgroup: a-big\n"
+      "1F600 ; fully-qualified # x E1.0 one\n1F601 ; fully-qualified # x E1.0 two\n"
+      "1F602 ; fully-qualified # x E1.0 three\n"
+      "# subgroup: a-single\n1F603 ; fully-qualified # x E1.0 four\n"
+      "# subgroup: a-other-single\n1F604 ; fully-qualified # x E1.0 five\n"
+      "# group: B\n# subgroup: b-pair\n"
+      "1F605 ; fully-qualified # x E1.0 six\n1F606 ; fully-qualified # x E1.0 seven\n"
+      "# subgroup: b-single\n1F607 ; fully-qualified # x E1.0 eight\n";
+  const EmojiCatalog catalog = parse_emoji_test(text, "snippet");
+  EXPECT_EQ(catalog.entries[3].subgroup, "a-single");
+  const EmojiClasses classes = subgroup_classes(catalog, 2);
+  EXPECT_EQ(classes.names, (std::vector<std::string>{"a-big", "A (other)", "b-pair"}));
+  EXPECT_EQ(classes.groups, (std::vector<std::string>{"A", "A", "B"}));
+  EXPECT_EQ(classes.of_entry, (std::vector<int>{0, 0, 0, 1, 1, 2, 2, 2}));
+  const EmojiClasses by_group = group_classes(catalog);
+  EXPECT_EQ(by_group.names, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(by_group.of_entry, (std::vector<int>{0, 0, 0, 0, 0, 1, 1, 1}));
+}
+
+TEST(EmojiClasses, DebianFileHasSeventySixSubgroupClassesOfEightOrMore) {
+  const EmojiCatalog catalog = read_emoji_test();
+  const EmojiClasses classes = subgroup_classes(catalog);
+  EXPECT_EQ(classes.names.size(), 76u);
+  std::vector<int> count(classes.names.size());
+  for (const int c : classes.of_entry) {
+    ++count[c];
+  }
+  EXPECT_GE(*std::min_element(count.begin(), count.end()), 8);
+  EXPECT_NE(std::find(classes.names.begin(), classes.names.end(), "face-smiling"),
+            classes.names.end());
+}
+
+// docs/samples.png: cells of seeds side by side, captions beneath, on white.
+TEST(LabelledGrid, CellsOfTilesWithCaptionsBeneath) {
+  app::ensure_gui_application();
+  const std::vector<std::vector<Image8>> cells = {{flat_image(4, 0), flat_image(4, 0)},
+                                                  {flat_image(4, 0), flat_image(4, 0)},
+                                                  {flat_image(4, 0), flat_image(4, 0)}};
+  const Image8 grid = app::make_labelled_grid(cells, {"a", "b", "c"}, 2, 3);
+  // Two cells to a row, two rows; each cell 2 tiles of 12 px with a 2 px gap.
+  EXPECT_EQ(grid.width, 10 + 2 * (26 + 10));
+  EXPECT_GT(grid.height, 10 + 2 * (12 + 10));
+  // The first tile starts, black, after a white margin of 10 px.
+  EXPECT_EQ(grid.pixels[(10 * grid.width + 10) * 3], 0);
+  EXPECT_EQ(grid.pixels[(5 * grid.width + 5) * 3], 255);
+  EXPECT_THROW(app::make_labelled_grid(cells, {"a"}, 2, 3), Error);
 }
 
 TEST(EmojiDataset, RenderingIsDeterministic) {
   EmojiCatalog catalog = parse_emoji_test(kSnippet, "snippet");
   catalog.entries.push_back({{0x1F1EB, 0x1F1F7}, "flag: France", "People & Body"});
-  const app::EmojiDataset first = app::render_emoji_dataset(catalog, 32);
-  const app::EmojiDataset second = app::render_emoji_dataset(catalog, 32);
+  const app::EmojiDataset first = app::render_emoji_dataset(catalog, group_classes(catalog), 32);
+  const app::EmojiDataset second = app::render_emoji_dataset(catalog, group_classes(catalog), 32);
   ASSERT_EQ(first.images.size(), catalog.entries.size());
   for (size_t i = 0; i < first.images.size(); ++i) {
     EXPECT_EQ(first.images[i].pixels, second.images[i].pixels) << first.entries[i].name;
@@ -96,7 +151,8 @@ TEST(EmojiDataset, RenderingIsDeterministic) {
 TEST(EmojiDataset, WrittenFolderLoadsWithItsClasses) {
   const fs::path dir = fresh_dir("emoji");
   const EmojiCatalog catalog = parse_emoji_test(kSnippet, "snippet");
-  app::write_emoji_dataset(dir.string(), app::render_emoji_dataset(catalog, 16));
+  app::write_emoji_dataset(dir.string(),
+                           app::render_emoji_dataset(catalog, group_classes(catalog), 16));
   std::ostringstream warnings;
   const ImageFolder folder = load_image_folder(dir.string(), {16, false}, warnings);
   EXPECT_EQ(folder.data.class_names, catalog.groups);
@@ -112,8 +168,9 @@ TEST(EmojiDataset, WrittenFolderLoadsWithItsClasses) {
 // "[json.exception.type_error.302] type must be array, but is number", naming no file.
 TEST(EmojiDataset, ClassNamesThatAreNotNamesAreAnErrorNamingTheFile) {
   const fs::path dir = fresh_dir("bad_class_names");
+  const EmojiCatalog catalog = parse_emoji_test(kSnippet, "snippet");
   app::write_emoji_dataset(dir.string(),
-                           app::render_emoji_dataset(parse_emoji_test(kSnippet, "snippet"), 16));
+                           app::render_emoji_dataset(catalog, group_classes(catalog), 16));
   for (const char* classes : {"5", "[\"Smileys\", 7]", "{\"a\": \"b\"}"}) {
     std::ofstream(dir / "dataset.json") << "{\"class_names\": " << classes << "}";
     for (int reader = 0; reader < 2; ++reader) {

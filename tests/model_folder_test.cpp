@@ -48,8 +48,8 @@ class ModelFolderTest : public ::testing::Test {
     const std::string out = (dir_ / "pipeline").string();
     save_model_folder(
         out, source.config, unet,
-        read_json_file(data_path("pipeline/ddim_unet_small_10/scheduler_config.json")), names,
-        null_class);
+        read_json_file(data_path("pipeline/ddim_unet_small_10/scheduler_config.json")),
+        {names, {}, null_class, {}});
     return out;
   }
 };

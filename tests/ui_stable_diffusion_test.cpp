@@ -22,6 +22,7 @@
 #include "core/sampling_loop.h"
 #include "core/trajectory.h"
 #include "gui_test_support.h"
+#include "ui/canvas_view.h"
 #include "ui/controls_panel.h"
 #include "ui/frame_store.h"
 #include "ui/message_banner.h"

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "class_picker.h"
 #include "core/diffusion_model.h"
 #include "core/generation.h"
 #include "core/generation_params.h"
@@ -84,7 +85,7 @@ ControlsPanel::ControlsPanel(QWidget* parent)
       seed_lock_(new QCheckBox(tr("Lock"), this)),
       class_group_(new QGroupBox(tr("What to draw"), this)),
       prompt_(new PromptPanel(this)),
-      class_(new QComboBox(this)),
+      class_(new ClassPicker(this)),
       guidance_(new QDoubleSpinBox(this)),
       auto_regenerate_(new QCheckBox(tr("Regenerate when a control changes"), this)),
       generate_(new QPushButton(tr("Generate"), this)),
@@ -237,12 +238,9 @@ GenerationParams ControlsPanel::paramsForNewRun() {
 
 void ControlsPanel::setModelInfo(ModelInfoPtr info) {
   updating_ = true;
-  class_->clear();
-  if (info && !info->class_names.empty()) {
-    class_->addItem(tr("Unconditional"), qint64(-1));
-    for (size_t i = 0; i < info->class_names.size(); ++i) {
-      class_->addItem(QString::fromStdString(info->class_names[i]), qint64(i));
-    }
+  class_->setClasses(info ? info->class_names : std::vector<std::string>{},
+                     info ? info->class_groups : std::vector<std::string>{});
+  if (class_->count() > 0) {
     // A real class by default: only models trained with a null class can sample unconditionally
     // (ModelInfo does not say which, so "Unconditional" stays offered and errors name the cause).
     const int index = wanted_class_ >= 0 ? class_->findData(wanted_class_) : -1;

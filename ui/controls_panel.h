@@ -16,6 +16,7 @@ class QSpinBox;
 
 namespace emergence::ui {
 
+class ClassPicker;
 class ModelPicker;
 class PromptPanel;
 class SchedulePlot;
@@ -71,6 +72,7 @@ class ControlsPanel : public QWidget {
   QComboBox* samplerCombo() const { return sampler_; }
   QDoubleSpinBox* etaBox() const { return eta_; }
   QGroupBox* classGroup() const { return class_group_; }
+  ClassPicker* classPicker() const { return class_; }
   QPushButton* generateButton() const { return generate_; }
   QPushButton* stopButton() const { return stop_; }
 
@@ -99,7 +101,7 @@ class ControlsPanel : public QWidget {
   QCheckBox* seed_lock_;
   QGroupBox* class_group_;
   PromptPanel* prompt_;
-  QComboBox* class_;
+  ClassPicker* class_;
   QDoubleSpinBox* guidance_;
   QCheckBox* auto_regenerate_;
   QPushButton* generate_;

@@ -25,6 +25,7 @@
 #include "frame_store.h"
 #include "message_banner.h"
 #include "model_picker.h"
+#include "nearest_panel.h"
 #include "run_progress.h"
 #include "run_wording.h"
 #include "sampling_controller.h"
@@ -74,6 +75,7 @@ MainWindow::MainWindow(const QString& builtin_model_dir, QWidget* parent)
   connect(this, &MainWindow::frameShown, spectrum, &SpectrumPanel::setCurrentStep);
   connect(spectrum, &SpectrumPanel::stepPicked, timeline_, &TimelineWidget::setCurrentFrame);
   buildHistory();
+  attach_nearest_panel(*this, new NearestPanel(this));
 
   connect(redraw_timer_, &QTimer::timeout, this, &MainWindow::redrawLive);
   connect(controller_, &SamplingController::modelLoaded, this, &MainWindow::onModelLoaded);

@@ -32,6 +32,7 @@ class SettingsStore;
 class SketchSession;
 class SpectrumLink;
 class TimelineWidget;
+class TrainWindow;
 
 // The application window: controls on the left, the canvas with its timeline in the middle, a
 // dock area on the right for analysis panels, and run progress in the status bar.
@@ -59,6 +60,7 @@ class MainWindow : public QMainWindow {
   const FrameStore& frames() const { return *store_; }
   SamplingController* controller() const { return controller_; }
   SketchSession* sketch() const { return sketch_; }
+  TrainWindow* trainingWindow() const { return train_window_; }
   RunHistory* history() const { return history_; }
   bool hasModel() const { return model_ != nullptr; }
   bool isLoadingModel() const;
@@ -108,6 +110,8 @@ class MainWindow : public QMainWindow {
   // A dropped session file opens; a dropped PNG that carries settings sets the controls and the
   // banner lists what was used and what not (true). False: the file is for the caller to open.
   bool openDroppedFile(const QString& path);
+  // File › Train on a Folder…: opens (or raises) the training window.
+  void openTrainingWindow();
 
  Q_SIGNALS:
   void modelReady();
@@ -187,6 +191,7 @@ class MainWindow : public QMainWindow {
   SpectrumLink* spectrum_link_ = nullptr;
   SketchSession* sketch_ = nullptr;
   RunHistory* history_ = nullptr;
+  TrainWindow* train_window_ = nullptr;
   QString settings_dir_;  // where sessions were last saved or opened
   int analysis_docks_ = 0;
   ModelInfoPtr model_;

@@ -27,6 +27,9 @@ void MainWindow::buildMenus() {
   file->addAction(tr("Open Model &Folder…"), this, &MainWindow::openModelFolderDialog);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   file->addSeparator();
+  file->addAction(tr("&Train on a Folder…"), this, &MainWindow::openTrainingWindow)
+      ->setToolTip(tr("Train a model on a folder of images, watching it learn"));
+  file->addSeparator();
   SketchToolBar* sketch = sketch_->toolBar();
   file->addAction(sketch->newSketchAction());
   file->addAction(sketch->openAction());

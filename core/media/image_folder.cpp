@@ -21,7 +21,9 @@ struct Candidate {
   std::string class_name;
 };
 
-std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder_classes) {
+// Images directly in the root go to `unclassed` when subfolders are the classes.
+std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder_classes,
+                                            std::vector<SkippedImage>& unclassed) {
   std::vector<Candidate> out;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
        ++it) {
@@ -38,7 +40,8 @@ std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder
     std::string class_name;
     if (subfolder_classes) {
       if (std::distance(relative.begin(), relative.end()) < 2) {
-        continue;  // images directly in the root belong to no class folder
+        unclassed.push_back({relative.generic_string(), "lies in no class subfolder"});
+        continue;
       }
       class_name = relative.begin()->string();
     }
@@ -46,12 +49,21 @@ std::vector<Candidate> candidates_from_walk(const fs::path& root, bool subfolder
   }
   std::sort(out.begin(), out.end(),
             [](const Candidate& a, const Candidate& b) { return a.file < b.file; });
+  std::sort(unclassed.begin(), unclassed.end(),
+            [](const SkippedImage& a, const SkippedImage& b) { return a.file < b.file; });
   return out;
 }
 
 // Centre crop to a square, INTER_AREA resize, alpha over white, [3, H, W] in [−1, 1].
 torch::Tensor prepare(const cv::Mat& raw, int resolution) {
   return from_image8(fit_image(raw, resolution, resolution, ImageFit::Crop));
+}
+
+// "cannot read image /a/b.png: a damaged PNG file" → "a damaged PNG file": the list that shows
+// it already names the file.
+std::string skip_reason(const std::string& message, const std::string& path) {
+  const std::string prefix = "cannot read image " + path + ": ";
+  return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
 }
 
 }  // namespace
@@ -71,6 +83,8 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
   }
   std::vector<Candidate> candidates;
   std::vector<std::string> class_names;
+  ImageFolder folder;
+  std::vector<std::string> class_groups;
   const fs::path manifest = root / kManifestFile;
   if (fs::exists(manifest)) {
     for (const ManifestRow& row : read_manifest(manifest.string())) {
@@ -82,9 +96,12 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
       if (json.is_object() && json.contains("class_names")) {
         class_names = json_string_list(json["class_names"], meta.string() + ": class_names");
       }
+      if (json.is_object() && json.contains("class_groups")) {
+        class_groups = json_string_list(json["class_groups"], meta.string() + ": class_groups");
+      }
     }
   } else {
-    candidates = candidates_from_walk(root, options.subfolder_classes);
+    candidates = candidates_from_walk(root, options.subfolder_classes, folder.skipped_files);
   }
   if (candidates.empty()) {
     throw Error("no images found in " + dir +
@@ -110,7 +127,6 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
   const bool conditional = std::all_of(candidates.begin(), candidates.end(),
                                        [](const Candidate& c) { return !c.class_name.empty(); });
 
-  ImageFolder folder;
   std::vector<torch::Tensor> images;
   std::vector<int64_t> labels;
   for (const Candidate& c : candidates) {
@@ -121,6 +137,7 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
     } catch (const Error& error) {
       warnings << "warning: " << error.what() << "; skipped\n";
       ++folder.skipped;
+      folder.skipped_files.push_back({c.file, skip_reason(error.what(), path)});
       continue;
     }
     images.push_back(prepare(raw, options.resolution));
@@ -142,6 +159,7 @@ ImageFolder load_image_folder(const std::string& dir, const ImageFolderOptions& 
   if (conditional) {
     folder.data.labels = torch::tensor(labels, torch::kInt64);
     folder.data.class_names = class_names;
+    folder.data.class_groups = class_groups;
   }
   validate_training_data(folder.data, dir);
   return folder;

@@ -13,10 +13,19 @@ struct ImageFolderOptions {
   bool subfolder_classes = false;  // first-level subfolders become classes
 };
 
+// An image load_image_folder left out, and why ("not a PNG, JPEG, WebP, BMP or TIFF file").
+struct SkippedImage {
+  std::string file;  // relative to the folder
+  std::string reason;
+};
+
 struct ImageFolder {
   TrainingData data;
   std::vector<std::string> files;  // relative paths of the images kept, in tensor order
   int skipped = 0;                 // unreadable images (each warned about)
+  // Every image left out, with why: with subfolder classes those directly in the folder (in no
+  // class), then the unreadable ones, each group in file order.
+  std::vector<SkippedImage> skipped_files;
 };
 
 // Reads a training folder. With a manifest.csv (as `emergence dataset emoji` writes) its rows

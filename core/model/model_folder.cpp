@@ -38,6 +38,31 @@ void read_emergence_json(const fs::path& path, ModelFolder& folder) {
     }
     folder.null_class = j["null_class"].get<bool>();
   }
+  if (j.contains("class_groups") && !j["class_groups"].is_null()) {
+    folder.class_groups = json_string_list(j["class_groups"], path.string() + ": class_groups");
+    if (folder.class_groups.size() != folder.class_names.size()) {
+      throw Error(path.string() + ": class_groups lists " +
+                  std::to_string(folder.class_groups.size()) + " groups for " +
+                  std::to_string(folder.class_names.size()) + " class names");
+    }
+  }
+  if (j.contains("training_data") && !j["training_data"].is_null()) {
+    if (!j["training_data"].is_string()) {
+      throw Error(path.string() + ": training_data must be a folder name");
+    }
+    folder.training_data = j["training_data"].get<std::string>();
+  }
+}
+
+nlohmann::json emergence_json(const ModelLabels& labels) {
+  nlohmann::json j = {{"class_names", labels.class_names}, {"null_class", labels.null_class}};
+  if (!labels.class_groups.empty()) {
+    j["class_groups"] = labels.class_groups;
+  }
+  if (!labels.training_data.empty()) {
+    j["training_data"] = labels.training_data;
+  }
+  return j;
 }
 
 }  // namespace
@@ -139,8 +164,7 @@ UNet2DModel load_unet(const ModelFolder& folder) {
 }
 
 void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2DModel& model,
-                       const nlohmann::json& scheduler_config,
-                       const std::vector<std::string>& class_names, bool null_class) {
+                       const nlohmann::json& scheduler_config, const ModelLabels& labels) {
   std::string scheduler_class = "DDPMScheduler";
   if (scheduler_config.is_object() && scheduler_config.contains("_class_name") &&
       scheduler_config["_class_name"].is_string()) {
@@ -160,7 +184,7 @@ void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2
        encode_safetensors(state_dict(model), {{"format", "pt"}})},
       {"unet/config.json", text(to_json(config))},
       {"scheduler/scheduler_config.json", text(scheduler_config)},
-      {"emergence.json", text({{"class_names", class_names}, {"null_class", null_class}})},
+      {"emergence.json", text(emergence_json(labels))},
       {"model_index.json", text(index)}};
   std::vector<std::string> names;
   for (const auto& file : files) {

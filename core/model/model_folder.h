@@ -23,7 +23,11 @@ struct ModelFolder {
   UNet2DConfig config;
   std::optional<SchedulerConfig> scheduler;  // from scheduler/scheduler_config.json
   std::vector<std::string> class_names;      // from emergence.json; empty when absent
-  bool null_class = false;  // emergence.json "null_class": the last class embedding is "no class"
+  // emergence.json "class_groups": the heading each class sits under (the emoji model's Unicode
+  // group of each subgroup); empty, or as long as class_names.
+  std::vector<std::string> class_groups;
+  bool null_class = false;    // emergence.json "null_class": the last class embedding is "no class"
+  std::string training_data;  // emergence.json "training_data": the folder it was trained on
   // Every file the model is built from (weights and configs), relative to path, sorted.
   std::vector<std::string> files;
 };
@@ -46,13 +50,20 @@ void load_weights(UNet2DModel& model, const std::map<std::string, torch::Tensor>
 // The model's tensors under their diffusers state-dict names.
 std::map<std::string, torch::Tensor> state_dict(UNet2DModel& model);
 
+// What emergence.json says about a model's classes and data.
+struct ModelLabels {
+  std::vector<std::string> class_names;
+  std::vector<std::string> class_groups;  // empty or one per class
+  bool null_class = false;
+  std::string training_data;  // empty: not recorded
+};
+
 // Writes the pipeline layout: model_index.json, unet/config.json,
 // unet/diffusion_pytorch_model.safetensors, scheduler/scheduler_config.json and emergence.json
-// ({"class_names": [...], "null_class": bool}), all five replaced together (StagedOutput: a crash
-// leaves the old folder or, after the next read_model_folder, the new one). Other files in the
-// folder stay as they are.
+// (the labels: {"class_names": [...], "null_class": bool, ...}), all five replaced together
+// (StagedOutput: a crash leaves the old folder or, after the next read_model_folder, the new one).
+// Other files in the folder stay as they are.
 void save_model_folder(const std::string& dir, const UNet2DConfig& config, UNet2DModel& model,
-                       const nlohmann::json& scheduler_config,
-                       const std::vector<std::string>& class_names, bool null_class);
+                       const nlohmann::json& scheduler_config, const ModelLabels& labels);
 
 }  // namespace emergence

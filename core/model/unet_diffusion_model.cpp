@@ -63,6 +63,8 @@ std::shared_ptr<DiffusionModel> load(const std::string& path,
   info.height = folder.config.sample_size;
   info.width = folder.config.sample_size;
   info.class_names = class_names_for(folder);
+  info.class_groups = folder.class_groups;
+  info.training_data = folder.training_data;
   if (override_scheduler) {
     info.scheduler = *override_scheduler;
   } else if (folder.scheduler) {

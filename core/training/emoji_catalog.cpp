@@ -53,6 +53,7 @@ EmojiCatalog parse_emoji_test(const std::string& text, const std::string& origin
   std::istringstream in(text);
   std::string line;
   std::string group;
+  std::string subgroup;
   int line_number = 0;
   while (std::getline(in, line)) {
     ++line_number;
@@ -60,6 +61,12 @@ EmojiCatalog parse_emoji_test(const std::string& text, const std::string& origin
     const std::string group_tag = "# group:";
     if (line.rfind(group_tag, 0) == 0) {
       group = trim(line.substr(group_tag.size()));
+      subgroup.clear();
+      continue;
+    }
+    const std::string subgroup_tag = "# subgroup:";
+    if (line.rfind(subgroup_tag, 0) == 0) {
+      subgroup = trim(line.substr(subgroup_tag.size()));
       continue;
     }
     if (line.empty() || line[0] == '#') {
@@ -84,6 +91,7 @@ EmojiCatalog parse_emoji_test(const std::string& text, const std::string& origin
     }
     entry.name = name_from_comment(line.substr(hash + 1));
     entry.group = group;
+    entry.subgroup = subgroup.empty() ? group : subgroup;
     if (catalog.class_of(entry) < 0) {
       catalog.groups.push_back(group);
     }

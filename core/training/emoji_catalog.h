@@ -8,15 +8,16 @@ namespace emergence {
 // One emoji of Unicode's emoji-test.txt.
 struct EmojiEntry {
   std::vector<char32_t> codepoints;
-  std::string name;   // CLDR short name, e.g. "grinning face"
-  std::string group;  // "# group:" heading it sits under, e.g. "Smileys & Emotion"
+  std::string name;      // CLDR short name, e.g. "grinning face"
+  std::string group;     // "# group:" heading it sits under, e.g. "Smileys & Emotion"
+  std::string subgroup;  // "# subgroup:" heading, e.g. "face-smiling"
 };
 
-// The emoji a dataset is rendered from, in file order, and their groups as class names.
+// The emoji a dataset is rendered from, in file order, and their groups.
 struct EmojiCatalog {
   std::vector<EmojiEntry> entries;
-  std::vector<std::string> groups;  // class names in first-seen order
-  int class_of(const EmojiEntry& entry) const;
+  std::vector<std::string> groups;              // in first-seen order
+  int class_of(const EmojiEntry& entry) const;  // index into groups, or -1
 };
 
 // Debian's unicode-data copy of emoji-test.txt.

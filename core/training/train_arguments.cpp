@@ -1,5 +1,6 @@
 #include "train_arguments.h"
 
+#include <filesystem>
 #include <limits>
 
 #include "core/command_line_options.h"
@@ -20,7 +21,10 @@ std::vector<OptionSpec> train_options() {
       {"--lr-decay-steps", "N",
        "cosine-anneal the learning rate to 0 over the last N steps (default 0: constant; with "
        "--resume, N > 0 replaces the checkpoint's)"},
-      {"--channels", "A,B,C", "UNet block widths (default 32,64,128)"},
+      {"--channels", "A,B,C", "UNet block widths (default 16,32,96)"},
+      {"--init", "MODELDIR",
+       "start from this trained model's weights and architecture; each class starts from the "
+       "class of its name or its group's (a fresh run only)"},
       {"--seed", "N", "seed of every random draw (default 0)"},
       {"--classes", "", "an image folder's subfolders are its classes"},
       {"--resume", "", "continue from the checkpoint in --work"},
@@ -30,6 +34,12 @@ std::vector<OptionSpec> train_options() {
       {"--checkpoint-every", "N", "steps between checkpoints (default 250)"},
       {"--log-every", "N", "steps between progress lines (default 25)"},
       {"--threads", "N", "CPU threads for libtorch (default: every physical core)"},
+      {"--progress-json", "",
+       "progress as one JSON object per line on stdout; \"pause\" or \"stop\" lines on stdin "
+       "checkpoint and end the run (emergence train)"},
+      {"--samples-every", "N",
+       "write a sample grid (EMA weights, every class) to DIR/samples every N steps (emergence "
+       "train)"},
   };
 }
 
@@ -63,6 +73,11 @@ TrainArguments parse_train_arguments(const std::string& command,
     args.run.channels = parse_channel_list(options.text("--channels"));
   }
   train.seed = options.unsigned_integer("--seed", train.seed);
+  args.run.init_from = options.text("--init", args.run.init_from);
+  if (!args.run.init_from.empty() && options.has("--channels")) {
+    throw Error("--init takes the architecture of its model; leave out --channels");
+  }
+  args.run.data_dir = std::filesystem::absolute(args.data_dir).lexically_normal().string();
   args.subfolder_classes = options.has("--classes");
   args.run.resume = options.has("--resume");
   args.run.overwrite = options.has("--overwrite");
@@ -71,6 +86,8 @@ TrainArguments parse_train_arguments(const std::string& command,
   args.run.log_every =
       static_cast<int>(options.integer("--log-every", args.run.log_every, 1, kMaxInt));
   args.threads = static_cast<int>(options.integer("--threads", 0, 1, 256));
+  args.progress_json = options.has("--progress-json");
+  args.samples_every = static_cast<int>(options.integer("--samples-every", 0, 1, kMaxInt));
   validate(train);
   return args;
 }

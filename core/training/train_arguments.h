@@ -13,6 +13,10 @@ struct TrainArguments {
   int resolution = 32;
   bool subfolder_classes = false;  // --classes: an image folder's subfolders become classes
   int threads = 0;                 // 0: every physical core
+  // The GUI's worker protocol (emergence train only; app/train_progress_json.h): JSON progress
+  // lines on stdout, pause/stop lines on stdin, a sample grid every samples_every steps (0: none).
+  bool progress_json = false;
+  int samples_every = 0;
   TrainingRunSpec run;
   bool help = false;
   std::string usage;  // the --help text

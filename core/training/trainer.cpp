@@ -94,6 +94,16 @@ Trainer::Trainer(const UNet2DConfig& config, TrainingData data, const TrainerOpt
   alphas_cumprod_ = NoiseSchedule(schedule).alphas_cumprod().clone();
 }
 
+void Trainer::warm_start(const std::map<std::string, torch::Tensor>& weights,
+                         const std::string& origin) {
+  if (step_ != 0) {
+    throw Error("a warm start replaces the weights before the first step, not at step " +
+                std::to_string(step_));
+  }
+  load_weights(model_, weights, origin);
+  ema_ = std::make_unique<EmaWeights>(*model_, options_.ema_decay);
+}
+
 void Trainer::set_total_steps(int64_t steps) {
   options_.steps = steps;
   validate(options_);
@@ -171,10 +181,14 @@ UNet2DModel Trainer::ema_model() const {
   return copy;
 }
 
-void Trainer::export_model_folder(const std::string& dir) const {
+void Trainer::export_model_folder(const std::string& dir, const std::string& training_data) const {
   UNet2DModel weights = ema_model();
-  save_model_folder(dir, config_, weights, trained_scheduler_config(), data_.class_names,
-                    data_.conditional());
+  ModelLabels labels;
+  labels.class_names = data_.class_names;
+  labels.class_groups = data_.class_groups;
+  labels.null_class = data_.conditional();
+  labels.training_data = training_data;
+  save_model_folder(dir, config_, weights, trained_scheduler_config(), labels);
 }
 
 void Trainer::save_checkpoint(const std::string& path) const {

@@ -3,6 +3,7 @@
 #include <ATen/core/Generator.h>
 #include <torch/optim/adamw.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,10 @@ class Trainer {
   // not a multiple of the UNet's downsampling factor).
   Trainer(const UNet2DConfig& config, TrainingData data, const TrainerOptions& options);
 
+  // Before the first step: the model (and its EMA) take these weights, by diffusers name
+  // (warm_start_weights). Errors name what does not fit.
+  void warm_start(const std::map<std::string, torch::Tensor>& weights, const std::string& origin);
+
   // One optimisation step; returns its (unsmoothed) loss.
   double step();
 
@@ -44,8 +49,8 @@ class Trainer {
   // A fresh model holding the EMA weights (what gets exported).
   UNet2DModel ema_model() const;
   // Writes the diffusers pipeline folder with the EMA weights, the DDIM scheduler config and
-  // emergence.json (class names, null class).
-  void export_model_folder(const std::string& dir) const;
+  // emergence.json (class names and groups, null class, and the data folder when given).
+  void export_model_folder(const std::string& dir, const std::string& training_data = {}) const;
 
   // Model, EMA, AdamW state, step, generator state and configs in one file (atomic replace).
   void save_checkpoint(const std::string& path) const;

@@ -29,6 +29,10 @@ void validate_training_data(const TrainingData& data, const std::string& origin)
   if (!data.conditional()) {
     return;
   }
+  if (!data.class_groups.empty() && data.class_groups.size() != data.class_names.size()) {
+    throw Error(origin + ": " + std::to_string(data.class_groups.size()) + " class groups for " +
+                std::to_string(data.class_names.size()) + " classes");
+  }
   if (!data.labels.defined() || data.labels.dim() != 1 ||
       data.labels.size(0) != data.images.size(0)) {
     throw Error(origin + ": labels must be a vector with one class index per image");
@@ -76,11 +80,14 @@ void write_training_npy(const std::string& dir, const TrainingData& data) {
   if (data.conditional()) {
     write_npy((folder / kLabelsNpy).string(), data.labels.to(torch::kFloat32));
   }
-  const nlohmann::json meta = {{"class_names", data.class_names},
-                               {"count", data.size()},
-                               {"channels", data.images.size(1)},
-                               {"height", data.images.size(2)},
-                               {"width", data.images.size(3)}};
+  nlohmann::json meta = {{"class_names", data.class_names},
+                         {"count", data.size()},
+                         {"channels", data.images.size(1)},
+                         {"height", data.images.size(2)},
+                         {"width", data.images.size(3)}};
+  if (!data.class_groups.empty()) {
+    meta["class_groups"] = data.class_groups;
+  }
   write_file_atomically((folder / kDatasetJson).string(), meta.dump(2) + "\n");
 }
 
@@ -94,6 +101,10 @@ TrainingData read_training_npy(const std::string& dir) {
     if (meta.is_object() && meta.contains("class_names")) {
       data.class_names =
           json_string_list(meta["class_names"], meta_path.string() + ": class_names");
+    }
+    if (meta.is_object() && meta.contains("class_groups")) {
+      data.class_groups =
+          json_string_list(meta["class_groups"], meta_path.string() + ": class_groups");
     }
   }
   if (data.conditional()) {

@@ -13,6 +13,7 @@
 #include "core/staged_output.h"
 #include "default_unet_config.h"
 #include "trainer.h"
+#include "warm_start.h"
 
 namespace emergence {
 namespace {
@@ -47,6 +48,8 @@ void trim_loss_log(const std::string& path, int64_t last_step) {
 }
 
 }  // namespace
+
+std::string training_work_folder(const TrainingRunSpec& spec) { return work_folder(spec).string(); }
 
 std::vector<int> parse_channel_list(const std::string& text) {
   std::vector<int> out;
@@ -112,8 +115,11 @@ void check_training_destinations(const TrainingRunSpec& spec) {
               (existing.size() == 1 ? "it" : "them"));
 }
 
-void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::ostream& log) {
+void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::ostream& log,
+                  TrainingObserver* observer) {
   namespace fs = std::filesystem;
+  TrainingObserver unobserved;
+  TrainingObserver& watch = observer != nullptr ? *observer : unobserved;
   check_training_destinations(spec);
   const fs::path work = work_folder(spec);
   fs::create_directories(work);
@@ -130,10 +136,17 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
     trim_loss_log(loss_csv, trainer->steps_done());
     log << "resumed " << checkpoint << " at step " << trainer->steps_done() << "\n";
   } else {
-    const UNet2DConfig config = default_unet_config(
-        static_cast<int>(data.images.size(2)), static_cast<int>(data.images.size(1)), spec.channels,
-        static_cast<int>(data.class_names.size()));
+    const UNet2DConfig config =
+        spec.init_from.empty()
+            ? default_unet_config(static_cast<int>(data.images.size(2)),
+                                  static_cast<int>(data.images.size(1)), spec.channels,
+                                  static_cast<int>(data.class_names.size()))
+            : warm_start_config(spec.init_from, data);
     trainer = std::make_unique<Trainer>(config, data, spec.options);
+    if (!spec.init_from.empty()) {
+      trainer->warm_start(warm_start_weights(spec.init_from, data), spec.init_from);
+      log << "warm start from " << spec.init_from << "\n";
+    }
     write_file_atomically(loss_csv, kLossHeader);
   }
   log << "training " << parameter_count(*trainer->model()) << " parameters on " << data.size()
@@ -145,7 +158,9 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
   auto window_start = start;
   const int64_t first_step = trainer->steps_done();
   int64_t window_first = first_step;
-  while (trainer->steps_done() < trainer->options().steps) {
+  TrainingRequest request = TrainingRequest::Continue;
+  while (trainer->steps_done() < trainer->options().steps &&
+         (request = watch.request()) == TrainingRequest::Continue) {
     const double loss = trainer->step();
     const int64_t done = trainer->steps_done();
     const auto now = std::chrono::steady_clock::now();
@@ -159,6 +174,7 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
                     static_cast<long long>(done), static_cast<long long>(trainer->options().steps),
                     trainer->smoothed_loss(), rate, format_duration(eta).c_str());
       log << line << std::endl;
+      watch.progress({done, trainer->options().steps, trainer->smoothed_loss(), rate, eta});
       window_start = now;
       window_first = done;
     }
@@ -167,11 +183,22 @@ void run_training(const TrainingData& data, const TrainingRunSpec& spec, std::os
     if (done % spec.checkpoint_every == 0) {
       csv.flush();
       trainer->save_checkpoint(checkpoint);
+      watch.checkpointed(done);
     }
+    watch.stepped(*trainer);
   }
+  csv.flush();
   trainer->save_checkpoint(checkpoint);
-  trainer->export_model_folder(spec.out_dir);
+  watch.checkpointed(trainer->steps_done());
+  if (request == TrainingRequest::Pause) {
+    log << "paused at step " << trainer->steps_done() << "; --resume continues from " << checkpoint
+        << "\n";
+    watch.paused(trainer->steps_done());
+    return;
+  }
+  trainer->export_model_folder(spec.out_dir, spec.data_dir);
   log << "wrote " << spec.out_dir << " (EMA weights, step " << trainer->steps_done() << ")\n";
+  watch.finished(spec.out_dir, trainer->steps_done());
 }
 
 }  // namespace emergence

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QPointF>
+#include <QVector>
+#include <QWidget>
+
+namespace emergence::ui {
+
+// The training loss over the steps so far, painted: a log-scaled loss axis (the loss falls by
+// orders of magnitude early and creeps later), step axis from 0 to the run's last step.
+class LossChart : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit LossChart(QWidget* parent = nullptr);
+
+  void setTotalSteps(int steps);
+  void addPoint(int step, double loss);
+  // Replaces the points (a resumed run's loss.csv); x = step, y = loss.
+  void setPoints(const QVector<QPointF>& points);
+  void clear();
+  const QVector<QPointF>& points() const { return points_; }
+  QSize sizeHint() const override { return {420, 200}; }
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  QVector<QPointF> points_;
+  int total_steps_ = 1;
+};
+
+}  // namespace emergence::ui
