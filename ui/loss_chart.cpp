@@ -17,6 +17,48 @@ QString short_number(double value) {
 
 }  // namespace
 
+LossAxis loss_axis(double min_loss, double max_loss) {
+  const double low = std::max(min_loss, 1e-9);  // a log axis; losses are positive
+  const double high = std::max(max_loss, low);
+  // Grid lines at 1, 2, 5 times the decades the range spans, at every digit when it spans less
+  // than one; the axis reaches out to the grid lines just below and above the curve, so at
+  // least two are labelled.
+  const std::vector<double> digits = std::log10(high) - std::log10(low) < 1.0
+                                         ? std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}
+                                         : std::vector<double>{1, 2, 5};
+  const auto decade_of = [](double value) { return std::pow(10.0, std::floor(std::log10(value))); };
+  const auto grid_above = [&](double value) {
+    for (const double m : digits) {
+      if (m * decade_of(value) >= value) {
+        return m * decade_of(value);
+      }
+    }
+    return 10.0 * decade_of(value);
+  };
+  LossAxis axis;
+  axis.low = decade_of(low);
+  for (const double m : digits) {
+    if (m * decade_of(low) <= low) {
+      axis.low = m * decade_of(low);
+    }
+  }
+  axis.high = grid_above(high);
+  if (axis.high <= axis.low * 1.001) {  // one value: the axis reaches the next grid line
+    axis.high = grid_above(axis.low * 1.001);
+  }
+  constexpr double kTolerance = 1e-9;  // grid values computed by pow() land a rounding off
+  for (int decade = static_cast<int>(std::floor(std::log10(axis.low)));
+       decade <= static_cast<int>(std::ceil(std::log10(axis.high))); ++decade) {
+    for (const double m : digits) {
+      const double value = m * std::pow(10.0, decade);
+      if (value >= axis.low * (1 - kTolerance) && value <= axis.high * (1 + kTolerance)) {
+        axis.ticks.push_back(value);
+      }
+    }
+  }
+  return axis;
+}
+
 LossChart::LossChart(QWidget* parent) : QWidget(parent) {
   setMinimumSize(240, 140);
   setAttribute(Qt::WA_OpaquePaintEvent);
@@ -96,35 +138,20 @@ void LossChart::paintEvent(QPaintEvent*) {
     low = std::min(low, p.y());
     high = std::max(high, p.y());
   }
-  double log_low = std::log10(low);
-  double log_high = std::log10(high);
-  if (log_high - log_low < 0.1) {
-    log_low -= 0.05;
-    log_high += 0.05;
-  }
+  const LossAxis axis = loss_axis(low, high);
+  const double log_low = std::log10(axis.low);
+  const double log_high = std::log10(axis.high);
   const auto x_of = [&](double step) { return plot.left() + plot.width() * step / x_end; };
   const auto y_of = [&](double loss) {
     return plot.bottom() - plot.height() * (std::log10(loss) - log_low) / (log_high - log_low);
   };
-  // Grid lines at 1, 2, 5 times the decades the range spans, at every digit when it spans less
-  // than one.
-  const std::vector<double> digits = log_high - log_low < 1.0
-                                         ? std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}
-                                         : std::vector<double>{1, 2, 5};
-  for (int decade = static_cast<int>(std::floor(log_low)); decade <= std::ceil(log_high);
-       ++decade) {
-    for (const double m : digits) {
-      const double value = m * std::pow(10.0, decade);
-      const double y = y_of(value);
-      if (y < plot.top() || y > plot.bottom()) {
-        continue;
-      }
-      painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DotLine));
-      painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-      painter.setPen(pal.color(QPalette::Text));
-      painter.drawText(QRectF(0, y - metrics.height() / 2.0, plot.left() - 4, metrics.height()),
-                       Qt::AlignRight | Qt::AlignVCenter, short_number(value));
-    }
+  for (const double value : axis.ticks) {
+    const double y = y_of(value);
+    painter.setPen(QPen(pal.color(QPalette::Mid), 1, Qt::DotLine));
+    painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+    painter.setPen(pal.color(QPalette::Text));
+    painter.drawText(QRectF(0, y - metrics.height() / 2.0, plot.left() - 4, metrics.height()),
+                     Qt::AlignRight | Qt::AlignVCenter, short_number(value));
   }
   QPainterPath path;
   path.moveTo(x_of(points_.first().x()), y_of(points_.first().y()));
