@@ -8,11 +8,14 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 
 #include "core/diffusion_model.h"
 #include "core/generation_params.h"
+#include "core/trajectory.h"
 #include "ui/class_picker.h"
 #include "ui/controls_panel.h"
+#include "ui/run_history.h"
 
 namespace emergence::ui::test {
 namespace {
@@ -183,6 +186,18 @@ TEST(ClassPickerTest, TheRememberedClassIsPickedWhenAGroupedModelArrives) {
   EXPECT_EQ(panel.params().class_label, 4);
   panel.classPicker()->showPopup();
   EXPECT_EQ(panel.classPicker()->highlightedClass(), 4);
+}
+
+TEST(ClassPickerTest, TheRunsListNamesTheClassOfEachRun) {
+  RunHistory history;
+  Trajectory run;
+  run.params.class_label = 9;
+  history.record(run, true, nullptr, QStringLiteral("heart"));
+  history.record(run, true, nullptr);  // a session's run, before its model is known
+  EXPECT_TRUE(history.tree()->topLevelItem(0)->text(0).contains(QStringLiteral("50 steps · heart")))
+      << history.tree()->topLevelItem(0)->text(0).toStdString();
+  EXPECT_TRUE(
+      history.tree()->topLevelItem(1)->text(0).contains(QStringLiteral("50 steps · class 9")));
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "ui/frame_store.h"
 #include "ui/message_banner.h"
 #include "ui/nearest_panel.h"
+#include "ui/spectrum_panel.h"
 
 namespace emergence::ui::test {
 namespace {
@@ -234,6 +235,30 @@ TEST(NearestPanelTest, TheViewMenuTogglesThePanelAndTheWindowRemembersIt) {
   EXPECT_TRUE(restored->isHidden());
   restored->toggleViewAction()->trigger();
   EXPECT_TRUE(wait_until([&] { return restored->isVisible(); }));
+}
+
+TEST(NearestPanelTest, ItsKeyBringsTheTabBehindTheSpectrumToTheFront) {
+  QSettings().clear();
+  MainWindow window{QString()};
+  ASSERT_TRUE(show_active(window));
+  auto* dock = qobject_cast<QDockWidget*>(window.findChild<NearestPanel*>()->parentWidget());
+  ASSERT_NE(dock, nullptr);
+  bool in_view = false;  // what Qt says of the tab (isVisible() stays true behind another tab)
+  QObject::connect(dock, &QDockWidget::visibilityChanged, [&](bool visible) { in_view = visible; });
+  window.findChild<SpectrumPanel*>()->parentWidget()->raise();  // the nearest tab goes behind
+  ASSERT_TRUE(wait_until([&] { return !in_view; }));
+  const auto press = [&] {
+    QTest::keyClick(&window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+  };
+  press();
+  EXPECT_TRUE(wait_until([&] { return in_view; }));
+  EXPECT_FALSE(dock->isHidden());
+  EXPECT_TRUE(dock->toggleViewAction()->isChecked());
+  press();
+  EXPECT_TRUE(dock->isHidden());
+  EXPECT_FALSE(dock->toggleViewAction()->isChecked());
+  press();
+  EXPECT_TRUE(wait_until([&] { return in_view; }));
 }
 
 }  // namespace

@@ -152,7 +152,12 @@ void MainWindow::openVariationsDialog() {
 }
 
 void MainWindow::recordRun(bool completed) {
-  history_->record(store_->trajectory(), completed, spectrum_link_->shown());
+  const Trajectory& run = store_->trajectory();
+  const int64_t label = run.params.class_label;
+  const bool named =
+      model_ && label >= 0 && label < static_cast<int64_t>(model_->class_names.size());
+  history_->record(run, completed, spectrum_link_->shown(),
+                   named ? QString::fromStdString(model_->class_names[label]) : QString());
 }
 
 void MainWindow::restoreRun(int run) {

@@ -13,6 +13,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <memory>
 
 #include "core/trajectory.h"
 #include "frame_store.h"
@@ -207,8 +208,25 @@ void NearestPanel::showResult(const NearestResult& result) {
 void attach_nearest_panel(MainWindow& window, NearestPanel* panel) {
   window.addAnalysisPanel(NearestPanel::tr("Nearest Training Images"), panel);
   if (auto* dock = qobject_cast<QDockWidget*>(panel->parentWidget())) {
-    dock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
-    dock->toggleViewAction()->setToolTip(
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    // Qt's toggle would close the dock while it is a tab behind the spectrum, where it cannot be
+    // seen: there the key brings it to the front, and only a dock in view is closed. Qt tells a
+    // tab's coming into and going out of view only through visibilityChanged.
+    auto in_view = std::make_shared<bool>(false);
+    QObject::connect(dock, &QDockWidget::visibilityChanged, dock,
+                     [in_view](bool visible) { *in_view = visible; });
+    QObject::disconnect(toggle, &QAction::triggered, dock, nullptr);
+    QObject::connect(toggle, &QAction::triggered, dock, [dock, toggle, in_view] {
+      if (*in_view) {
+        dock->close();
+      } else {
+        dock->show();
+        dock->raise();
+      }
+      toggle->setChecked(!dock->isHidden());
+    });
+    toggle->setToolTip(
         NearestPanel::tr("How close the image on screen is to the model's training images"));
     // A tab beside the spectrum: both want the height of the window.
     for (QDockWidget* other : window.findChildren<QDockWidget*>()) {

@@ -23,14 +23,16 @@ std::size_t pixel_bytes(const Trajectory& run) {
   return bytes;
 }
 
-QString describe(const GenerationParams& p, int number) {
+QString describe(const GenerationParams& p, int number, const QString& class_name) {
   QString text = p.parent ? QObject::tr("#%1 ↳ step %2: ").arg(number).arg(p.branch_step)
                           : QObject::tr("#%1 ").arg(number);
   text += QObject::tr("seed %1 · %2, %3 steps")
               .arg(p.seed)
               .arg(QString::fromStdString(p.sampler))
               .arg(p.steps);
-  if (p.class_label >= 0) {
+  if (!class_name.isEmpty()) {
+    text += QObject::tr(" · %1").arg(class_name);
+  } else if (p.class_label >= 0) {
     text += QObject::tr(" · class %1").arg(p.class_label);
   }
   if (p.variation_strength > 0) {
@@ -75,7 +77,8 @@ RunHistory::RunHistory(QWidget* parent)
 RunHistory::~RunHistory() = default;
 
 void RunHistory::record(const Trajectory& run, bool completed,
-                        std::shared_ptr<const SpectralSnapshot> spectrum) {
+                        std::shared_ptr<const SpectralSnapshot> spectrum,
+                        const QString& class_name) {
   auto entry = std::make_unique<Entry>();
   entry->run = run;
   entry->spectrum = std::move(spectrum);
@@ -94,7 +97,8 @@ void RunHistory::record(const Trajectory& run, bool completed,
     }
   }
   entry->item = parent_item ? new QTreeWidgetItem(parent_item) : new QTreeWidgetItem(tree_);
-  entry->item->setText(0, describe(run.params, number) + (completed ? "" : tr(" (stopped)")));
+  entry->item->setText(
+      0, describe(run.params, number, class_name) + (completed ? "" : tr(" (stopped)")));
   entry->item->setToolTip(0, QString::fromStdString(to_parameters_line(run.params)));
   entry->item->setData(0, Qt::UserRole, number - 1);
   if (run.frames.empty()) {

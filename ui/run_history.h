@@ -30,8 +30,9 @@ class RunHistory : public QWidget {
 
   // Records a run that ended (completed or stopped) with its spectrum (may be null); its frames
   // are shared, not copied. A run without frames (from a session file) is made again when picked.
+  // The list names the run's class by `class_name` when given, else by its number.
   void record(const Trajectory& run, bool completed,
-              std::shared_ptr<const SpectralSnapshot> spectrum);
+              std::shared_ptr<const SpectralSnapshot> spectrum, const QString& class_name = {});
   bool completed(int i) const;
   // Forgets every run (before a session is opened).
   void clear();
